@@ -1,0 +1,42 @@
+# pa-tui: every target makes .venv when missing and installs what it needs; a second run is quick.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pa-tui/demo.db
+
+.PHONY: run demo test lint format bench snapshot-update clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pa
+
+demo: $(STAMP)
+	@test -f $(DEMO_DB) || $(BIN)/pa --db $(DEMO_DB) demo
+	$(BIN)/pa --db $(DEMO_DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+snapshot-update: $(STAMP)
+	$(BIN)/python -m pytest -q tests -k snapshot --snapshot-update
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,186 @@
+"""The `pa` command. Capture commands go to a fast path before argparse is even built; every other
+subcommand module is imported only when it runs, so `pa add` never pays for SQLModel or Textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pa_tui import __version__
+
+CAPTURE_COMMANDS = ("add", "event", "call", "req")
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: a script's log shows what was wrong.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pa", description="pa-tui: the assistant's cockpit and quick capture.")
+    parser.add_argument("--version", action="version", version=f"pa-tui {__version__}")
+    parser.add_argument("--db", help="store: a SQLite path or SQLAlchemy URL (beats PA_DATABASE_URL, PA_DB)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, *, json: bool = True, conf: bool = True) -> None:
+        p.add_argument("--for", dest="principal", metavar="PRINCIPAL", help="whose store rows")
+        if json:
+            p.add_argument("--json", action="store_true", help="machine-readable output")
+        if conf:
+            p.add_argument(
+                "--include-confidential", action="store_true", help="show confidential rows too"
+            )
+
+    for name, hlp in (
+        ("add", "capture a task: pa add Call Bob tomorrow 3pm p1 pro:board"),
+        ("event", "capture an event: pa event Board meeting fri 10:00-12:00"),
+        ("call", "log a call: pa call NAME [NUMBER] TEXT..."),
+        ("req", "log a request: pa req meeting|visitor|document|email|other NAME TEXT..."),
+    ):
+        sub.add_parser(name, help=hlp, add_help=False)
+
+    p = sub.add_parser("list", help="list tasks, events, queue items or contacts")
+    p.add_argument("what", choices=("tasks", "events", "queue", "contacts"))
+    p.add_argument("--all", action="store_true", help="tasks: include done and cancelled")
+    p.add_argument("--limit", type=int, default=200)
+    common(p)
+
+    p = sub.add_parser("agenda", help="the agenda from DATE (default today)")
+    p.add_argument("date", nargs="?", help="YYYY-MM-DD, today or tomorrow")
+    p.add_argument("--days", type=int, default=1)
+    common(p)
+
+    for name, hlp in (("done", "mark a task or queue item done"), ("show", "show a record")):
+        p = sub.add_parser(name, help=hlp)
+        p.add_argument("id", help="t12, e3, r7, c5")
+        if name == "show":
+            p.add_argument("--json", action="store_true")
+    p = sub.add_parser("delete", help="delete a record")
+    p.add_argument("id")
+
+    p = sub.add_parser("search", help="search contacts, tasks, queue and events")
+    p.add_argument("term", nargs="+")
+    common(p)
+
+    contact = sub.add_parser("contact", help="add or edit a contact")
+    csub = contact.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    for action in ("add", "edit"):
+        p = csub.add_parser(action)
+        p.add_argument("target", metavar="NAME" if action == "add" else "ID")
+        if action == "edit":
+            p.add_argument("--name")
+        p.add_argument("--email", action="append", default=[])
+        p.add_argument("--phone", action="append", default=[])
+        p.add_argument("--org")
+        p.add_argument("--role")
+        p.add_argument("--birthday", help="YYYY-MM-DD, or --MM-DD without a year")
+        p.add_argument("--vip", type=int, choices=range(4))
+        p.add_argument("--policy", choices=("through", "screen", "block"))
+        p.add_argument("--staff", action=argparse.BooleanOptionalAction, default=None)
+        p.add_argument("--notes")
+        p.add_argument("--confidential", action=argparse.BooleanOptionalAction, default=None)
+        p.add_argument("--json", action="store_true")
+        if action == "add":
+            p.add_argument("--for", dest="principal", metavar="PRINCIPAL")
+
+    principal = sub.add_parser("principal", help="the executives served")
+    psub = principal.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = psub.add_parser("add")
+    p.add_argument("name")
+    p.add_argument("--tz", help="IANA zone (default: the machine's)")
+    p.add_argument("--default", action="store_true")
+    psub.add_parser("list").add_argument("--json", action="store_true")
+    psub.add_parser("default").add_argument("name")
+
+    p = sub.add_parser("brief", help="the day at a glance")
+    p.add_argument("--md", action="store_true", help="Markdown output")
+    common(p)
+
+    p = sub.add_parser("demo", help="fill the store with a generated demo data set")
+    p.add_argument("--size", type=int, default=0, help="rows per table (scales every table)")
+    p.add_argument("--seed", type=int, default=7)
+
+    sub.add_parser("doctor", help="check the store")
+    p = sub.add_parser("completion", help="print a shell completion script")
+    p.add_argument("shell", choices=("bash", "zsh"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    db, rest = _split_db(args_list)
+    if rest and rest[0] in CAPTURE_COMMANDS:
+        from pa_tui.capture_cli import run_capture
+
+        return run_capture(rest, db=db)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        return _run_app(args.db)
+    from pa_tui.errors import PaError
+
+    try:
+        return _dispatch(args)
+    except PaError as exc:
+        print(f"pa: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `pa list tasks | head`: the reader left; stay quiet like other Unix tools.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _split_db(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Take a leading `--db PATH` off, so capture words after the command stay untouched."""
+    if len(argv) >= 2 and argv[0] == "--db":
+        return argv[1], argv[2:]
+    if argv and argv[0].startswith("--db="):
+        return argv[0][5:], argv[1:]
+    return None, argv
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    import importlib
+
+    module = importlib.import_module(f"pa_tui.commands.{_MODULES[args.command]}")
+    return int(module.run(args))
+
+
+_MODULES = {
+    "list": "listing",
+    "agenda": "listing",
+    "search": "listing",
+    "done": "records",
+    "show": "records",
+    "delete": "records",
+    "contact": "contact",
+    "principal": "principal",
+    "brief": "brief",
+    "demo": "demo",
+    "doctor": "doctor",
+    "completion": "completion",
+}
+
+
+def _run_app(db: str | None) -> int:
+    from pa_tui.errors import PaError
+
+    try:
+        from pa_tui.app import run_app
+
+        return run_app(db)
+    except PaError as exc:
+        print(f"pa: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of `pa` other than quick capture; each module has run(args) -> exit code."""

@@ -1,0 +1,62 @@
+"""`pa brief`: the day at a glance, as text or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlmodel import Session
+
+from pa_tui.commands.context import principal_and_now, store_for
+from pa_tui.commands.output import print_json
+from pa_tui.models import Contact
+from pa_tui.services import display
+from pa_tui.services.brief import Brief, build_brief
+from pa_tui.services.textsafe import clean
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_for(args)
+    principal, now = principal_and_now(store, args)
+    with store.read() as session:
+        brief = build_brief(session, principal, now=now, include_confidential=args.include_confidential)
+        lines = render(session, brief, markdown=args.md)
+    if args.json:
+        print_json({"lines": lines, "hidden_confidential": brief.hidden})
+    else:
+        print("\n".join(clean(x) for x in lines))
+    return 0
+
+
+def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
+    zone = brief.principal.tz
+    h = "## " if markdown else ""
+    bullet = "- " if markdown else "  "
+    out = [f"{'# ' if markdown else ''}Brief for {brief.principal.name} — {display.day_label(brief.day)}"]
+
+    out += ["", f"{h}Agenda ({len(brief.agenda)})"]
+    for occ in brief.agenda:
+        _id, when, title, where = display.occurrence_row(occ, zone)
+        out.append(f"{bullet}{when[11:] if not occ.event.all_day else 'all day'}  {title}" + (f" @ {where}" if where else ""))
+    if not brief.agenda:
+        out.append(f"{bullet}nothing scheduled")
+
+    out += ["", f"{h}Queue by urgency ({len(brief.queue)})"]
+    for item in brief.queue:
+        contact = session.get(Contact, item.contact_id) if item.contact_id else None
+        row = display.request_row(item, zone, contact)
+        out.append(f"{bullet}{row[0]} {row[1] or '  '} {row[2]}: {row[3]} — {row[4]}")
+
+    out += ["", f"{h}Tasks due or overdue ({len(brief.tasks)})"]
+    for task in brief.tasks:
+        late = " (overdue)" if task.due_date and task.due_date < brief.day else ""
+        out.append(f"{bullet}t{task.id} {display.PRIORITY_LABEL[task.priority] or '  '} {task.title}{late}")
+
+    out += ["", f"{h}Birthdays and dates, next 7 days ({len(brief.dates)})"]
+    for d in brief.dates:
+        who = f"{d.contact.name}'s {d.relation_name}" if d.relation_name else d.contact.name
+        turns = f" turns {d.turns}" if d.turns is not None and d.kind == "birthday" else ""
+        what = d.label or d.kind
+        out.append(f"{bullet}{d.when:%a %d %b}: {who} — {what}{turns}")
+    if brief.hidden:
+        out += ["", f"{brief.hidden} confidential items not shown (--include-confidential shows them)"]
+    return out

@@ -1,0 +1,41 @@
+"""Schema creation and migrations: ordered functions keyed by the schema version.
+
+Chosen over Alembic because the capture path reads the version with the standard library (PRAGMA
+user_version on SQLite), and the SQLite extras (FTS5 index, triggers) are raw DDL that Alembic's
+autogenerate does not see anyway. A fresh store is made from models/ in one go; an older store is
+upgraded step by step. Each change to models/ or sqlite_schema.py bumps SCHEMA_VERSION, adds the
+step to MIGRATIONS and a tests/fixtures/schema_vN.sql; the fixture test proves both roads meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.engine import Connection
+
+SCHEMA_VERSION = 1
+
+# MIGRATIONS[n] upgrades a store at version n to n + 1 (n >= 1).
+Migration = Callable[[Connection], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def create_fresh(conn: Connection) -> None:
+    """Every table of models/ plus, on SQLite, the search index and the audit triggers."""
+    from sqlmodel import SQLModel
+
+    import pa_tui.models  # noqa: F401  (registers the tables)
+    from pa_tui import sqlite_schema
+
+    SQLModel.metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        sqlite_schema.install_search_and_audit(_raw(conn))
+
+
+def upgrade(conn: Connection, from_version: int) -> None:
+    for version in range(from_version, SCHEMA_VERSION):
+        MIGRATIONS[version](conn)
+
+
+def _raw(conn: Connection):  # type: ignore[no-untyped-def]
+    return conn.connection.driver_connection

@@ -1,0 +1,26 @@
+"""SQLModel tables: the one description of the store's schema (the capture writer is tested against it)."""
+
+from pa_tui.models.audit import AuditEntry
+from pa_tui.models.contact import Contact, ContactEmail, ContactPhone, ImportantDate, Relation
+from pa_tui.models.event import Event, EventAttendee
+from pa_tui.models.interaction import Interaction
+from pa_tui.models.meta import Meta
+from pa_tui.models.principal import Principal
+from pa_tui.models.request import Request
+from pa_tui.models.task import Task
+
+__all__ = [
+    "AuditEntry",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "Event",
+    "EventAttendee",
+    "ImportantDate",
+    "Interaction",
+    "Meta",
+    "Principal",
+    "Relation",
+    "Request",
+    "Task",
+]

@@ -1,0 +1,49 @@
+"""One item of the gatekeeping queue: a call, message, meeting request, visitor or document to screen."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+
+def _ref(target: str, *, use_alter: bool = False) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete="SET NULL", use_alter=use_alter), index=True
+        ),
+    )
+
+
+class Request(SQLModel, table=True):
+    __tablename__ = "request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    principal_id: int = Field(foreign_key="principal.id", index=True, ondelete="CASCADE")
+    # call | email | meeting_request | visitor | document | other
+    kind: str = "call"
+    contact_id: int | None = _ref("contact.id")
+    from_name: str | None = None  # raw name when the sender is not a contact
+    from_phone: str | None = None
+    subject: str
+    body: str | None = None
+    received_at: datetime = Field(index=True)
+    urgency: int = 4  # 1..4 like task priority
+    deadline: datetime | None = None
+    duration_min: int | None = None
+    wanted_date: date | None = None
+    # new | accepted | declined | deferred | delegated | converted | done
+    status: str = Field(default="new", index=True)
+    snooze_until: datetime | None = None
+    decision_note: str | None = None
+    event_id: int | None = _ref("event.id")
+    task_id: int | None = _ref("task.id", use_alter=True)  # task.request_id points back
+    location: str | None = None
+    confidential: bool = False
+    rules_applied: str | None = None
+    # Who made the last change; the audit trigger copies it into the audit entry.
+    actor: str | None = None
+    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime
+    updated_at: datetime

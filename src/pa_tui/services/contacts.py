@@ -1,0 +1,326 @@
+"""Contacts: create/edit with emails, phones and birthday; lookup by name, email or phone; birthdays."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from pa_tui.errors import NotFound, PaError
+from pa_tui.models import Contact, ContactEmail, ContactPhone, ImportantDate, Principal, Relation
+from pa_tui.services.listing import Listing, without_confidential
+
+POLICIES = ("through", "screen", "block")
+
+
+def phone_digits(value: str) -> str:
+    """Digits that identify a number whatever its format: no +/00 prefix, no trunk 0.
+
+    Numbers are matched by suffix (see same_number), so the country code may be present or not.
+    """
+    digits = re.sub(r"\D", "", value)
+    if value.strip().startswith("+"):
+        return digits
+    if digits.startswith("00"):
+        return digits[2:]
+    return digits.lstrip("0")
+
+
+def same_number(a: str, b: str) -> bool:
+    """+46 8 123 45 67 == 08-123 45 67: the shorter national form is a suffix of the longer."""
+    da, db = phone_digits(a), phone_digits(b)
+    if len(da) < 5 or len(db) < 5:
+        return da == db
+    short, long_ = sorted((da, db), key=len)
+    return long_.endswith(short)
+
+
+def parse_partial_date(text: str) -> tuple[int | None, int, int]:
+    """'1980-05-17' or '--05-17' / '05-17' (no year) -> (year, month, day)."""
+    value = text.strip()
+    m = re.fullmatch(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})", value)
+    if not m:
+        raise PaError(f"not a date: {text!r} (use YYYY-MM-DD, or --MM-DD without a year)")
+    year = int(m.group(1)) if m.group(1) else None
+    month, day = int(m.group(2)), int(m.group(3))
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: --02-29 is a valid birthday
+    except ValueError:
+        raise PaError(f"not a date: {text!r}") from None
+    return year, month, day
+
+
+def create_contact(
+    session: Session,
+    *,
+    principal: Principal,
+    name: str,
+    now: datetime,
+    emails: list[str] | None = None,
+    phones: list[str] | None = None,
+    org: str | None = None,
+    role: str | None = None,
+    birthday: str | None = None,
+    vip: int = 0,
+    policy: str = "screen",
+    is_staff: bool = False,
+    notes: str | None = None,
+    confidential: bool = False,
+    external_uid: str | None = None,
+) -> Contact:
+    if not name.strip():
+        raise PaError("contact name is empty")
+    _check(vip=vip, policy=policy)
+    assert principal.id is not None
+    given, _, family = name.strip().rpartition(" ")
+    contact = Contact(
+        principal_id=principal.id,
+        name=name.strip(),
+        given_name=given or None,
+        family_name=family or None,
+        org=org,
+        role=role,
+        vip=vip,
+        policy=policy,
+        is_staff=is_staff,
+        notes=notes,
+        confidential=confidential,
+        external_uid=external_uid,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(contact)
+    session.flush()
+    _add_channels(session, contact, emails or [], phones or [])
+    if birthday:
+        set_birthday(session, contact, birthday)
+    return contact
+
+
+def _check(*, vip: int | None = None, policy: str | None = None) -> None:
+    if vip is not None and vip not in (0, 1, 2, 3):
+        raise PaError(f"VIP tier must be 0..3, not {vip}")
+    if policy is not None and policy not in POLICIES:
+        raise PaError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+
+
+def _add_channels(session: Session, contact: Contact, emails: list[str], phones: list[str]) -> None:
+    assert contact.id is not None
+    for email in emails:
+        if "@" not in email:
+            raise PaError(f"not an email address: {email!r}")
+        session.add(ContactEmail(contact_id=contact.id, value=email.strip().lower()))
+    for phone in phones:
+        digits = phone_digits(phone)
+        if len(digits) < 3:
+            raise PaError(f"not a phone number: {phone!r}")
+        session.add(ContactPhone(contact_id=contact.id, value=phone.strip(), digits=digits))
+    session.flush()
+
+
+def set_birthday(session: Session, contact: Contact, text: str) -> ImportantDate:
+    year, month, day = parse_partial_date(text)
+    existing = session.exec(
+        select(ImportantDate).where(
+            col(ImportantDate.contact_id) == contact.id,
+            col(ImportantDate.kind) == "birthday",
+            col(ImportantDate.relation_id).is_(None),
+        )
+    ).first()
+    row = existing or ImportantDate(contact_id=contact.id, kind="birthday", month=month, day=day)
+    row.year, row.month, row.day = year, month, day
+    session.add(row)
+    session.flush()
+    return row
+
+
+def edit_contact(
+    session: Session,
+    contact: Contact,
+    *,
+    now: datetime,
+    name: str | None = None,
+    add_emails: list[str] | None = None,
+    add_phones: list[str] | None = None,
+    org: str | None = None,
+    role: str | None = None,
+    birthday: str | None = None,
+    vip: int | None = None,
+    policy: str | None = None,
+    is_staff: bool | None = None,
+    notes: str | None = None,
+    confidential: bool | None = None,
+) -> Contact:
+    _check(vip=vip, policy=policy)
+    if name is not None:
+        if not name.strip():
+            raise PaError("contact name is empty")
+        contact.name = name.strip()
+    for attr, value in (
+        ("org", org),
+        ("role", role),
+        ("vip", vip),
+        ("policy", policy),
+        ("is_staff", is_staff),
+        ("notes", notes),
+        ("confidential", confidential),
+    ):
+        if value is not None:
+            setattr(contact, attr, value)
+    contact.updated_at = now
+    session.add(contact)
+    _add_channels(session, contact, add_emails or [], add_phones or [])
+    if birthday:
+        set_birthday(session, contact, birthday)
+    session.flush()
+    return contact
+
+
+def list_contacts(
+    session: Session,
+    principal: Principal,
+    *,
+    include_confidential: bool = False,
+    limit: int | None = None,
+) -> Listing[Contact]:
+    rows = list(
+        session.exec(
+            select(Contact)
+            .where(col(Contact.principal_id) == principal.id)
+            .order_by(col(Contact.name), col(Contact.id))
+            .limit(limit)
+        ).all()
+    )
+    return without_confidential(rows, include_confidential)
+
+
+def emails_of(session: Session, contact_id: int) -> list[ContactEmail]:
+    return list(session.exec(select(ContactEmail).where(col(ContactEmail.contact_id) == contact_id)))
+
+
+def phones_of(session: Session, contact_id: int) -> list[ContactPhone]:
+    return list(session.exec(select(ContactPhone).where(col(ContactPhone.contact_id) == contact_id)))
+
+
+def find_by_phone(session: Session, principal: Principal, number: str) -> list[Contact]:
+    digits = phone_digits(number)
+    if len(digits) < 5:
+        return []
+    tail = digits[-7:]
+    rows = session.exec(
+        select(Contact, ContactPhone)
+        .join(ContactPhone, col(ContactPhone.contact_id) == col(Contact.id))
+        .where(col(Contact.principal_id) == principal.id, col(ContactPhone.digits).like(f"%{tail}"))
+    ).all()
+    seen: dict[int, Contact] = {}
+    for contact, phone in rows:
+        if same_number(phone.value, number) and contact.id is not None:
+            seen[contact.id] = contact
+    return list(seen.values())
+
+
+def match_contacts(session: Session, principal: Principal, term: str) -> list[Contact]:
+    """Contacts for a name, email or phone: exact name first, then name prefix / word prefix."""
+    term = term.strip()
+    if not term:
+        return []
+    base = select(Contact).where(col(Contact.principal_id) == principal.id)
+    if "@" in term and " " not in term:
+        return list(
+            session.exec(
+                base.join(ContactEmail, col(ContactEmail.contact_id) == col(Contact.id)).where(
+                    col(ContactEmail.value) == term.lower()
+                )
+            ).all()
+        )
+    if sum(ch.isdigit() for ch in term) >= 5 and not any(ch.isalpha() for ch in term):
+        return find_by_phone(session, principal, term)
+    exact = list(session.exec(base.where(col(Contact.name).ilike(term))).all())
+    if exact:
+        return exact
+    from pa_tui.services.search import search_ids
+
+    ids = search_ids(session, "contact", term, names_only=True, limit=20)
+    if not ids:
+        return []
+    rows = session.exec(base.where(col(Contact.id).in_(ids))).all()
+    order = {cid: i for i, cid in enumerate(ids)}
+    return sorted(rows, key=lambda c: order.get(c.id or 0, 0))
+
+
+def resolve_contact(session: Session, principal: Principal, term: str) -> Contact:
+    found = match_contacts(session, principal, term)
+    if not found:
+        raise NotFound(f"no contact matches {term!r}")
+    if len(found) > 1:
+        names = ", ".join(f"c{c.id} {c.name}" for c in found[:5])
+        raise PaError(f"{term!r} matches several contacts: {names}")
+    return found[0]
+
+
+@dataclass(frozen=True)
+class UpcomingDate:
+    when: date
+    contact: Contact
+    kind: str
+    label: str | None
+    turns: int | None  # age reached that day, when the year is known
+    relation_name: str | None = None  # "Leo" for "Maria's son Leo"
+
+
+def _next_anniversary(month: int, day: int, today: date) -> date:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:  # 29 Feb in a common year: celebrate on the 28th
+            candidate = date(year, month, 28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def upcoming_dates(
+    session: Session,
+    principal: Principal,
+    *,
+    today: date,
+    days: int = 7,
+    include_confidential: bool = False,
+) -> list[UpcomingDate]:
+    """Birthdays and anniversaries in [today, today + days), of contacts and their relations."""
+    rows = session.exec(
+        select(ImportantDate, Contact)
+        .join(Contact, col(Contact.id) == col(ImportantDate.contact_id))
+        .where(col(Contact.principal_id) == principal.id)
+    ).all()
+    relation_names = _relation_names(session, [d.relation_id for d, _ in rows if d.relation_id])
+    horizon = today + timedelta(days=days)
+    out: list[UpcomingDate] = []
+    for item, contact in rows:
+        if contact.confidential and not include_confidential:
+            continue
+        when = _next_anniversary(item.month, item.day, today)
+        if when >= horizon:
+            continue
+        turns = when.year - item.year if item.year else None
+        rel = relation_names.get(item.relation_id) if item.relation_id else None
+        out.append(UpcomingDate(when, contact, item.kind, item.label, turns, rel))
+    out.sort(key=lambda u: (u.when, u.contact.name))
+    return out
+
+
+def _relation_names(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    result: dict[int, str] = {}
+    for rel in session.exec(select(Relation).where(col(Relation.id).in_(ids))).all():
+        if rel.id is None:
+            continue
+        if rel.other_name:
+            result[rel.id] = f"{rel.kind} {rel.other_name}"
+        elif rel.other_contact_id:
+            other = session.get(Contact, rel.other_contact_id)
+            result[rel.id] = f"{rel.kind} {other.name if other else '?'}"
+    return result

@@ -1,0 +1,141 @@
+"""SQLITE-ONLY SQL lives here and nowhere else: pragmas, file permissions, FTS5 index, audit triggers.
+
+Standard library only, so the fast capture writer and the SQLAlchemy store share one copy. Other
+databases get the plain fallbacks in services (LIKE search, audit rows written by the services).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+# busy_timeout: a second writer waits up to 5 s for the lock instead of failing at once.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+
+# rowid in the search index = entity id * 8 + kind code, so triggers update by rowid (no scan).
+KIND_CODES = {"contact": 1, "task": 2, "request": 3, "event": 4}
+KIND_PREFIX = {"contact": "c", "task": "t", "request": "r", "event": "e"}
+
+
+def apply_pragmas(conn: sqlite3.Connection) -> None:
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+
+
+def prepare_file(path: Path) -> None:
+    """Create the data dir 0700 and the db file 0600 whatever the umask, before SQLite opens it."""
+    parent = path.parent
+    if not parent.exists():
+        parent.mkdir(parents=True, mode=0o700)
+        os.chmod(parent, 0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+    secure_files(path)
+
+
+def secure_files(path: Path) -> None:
+    """SQLite creates -wal/-shm with the db file's mode; chmod them anyway in case it predates us."""
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(f"{path}{suffix}")
+        if p.exists() and (p.stat().st_mode & 0o777) != 0o600:
+            os.chmod(p, 0o600)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def set_user_version(conn: sqlite3.Connection, version: int) -> None:
+    conn.execute(f"PRAGMA user_version={int(version)}")
+
+
+def _cat(*columns: str) -> str:
+    """Space-join nullable columns ({r} = new/old); concat_ws needs SQLite 3.44, Debian 12 has 3.40."""
+    return " || ' ' || ".join(f"coalesce({{r}}.{c}, '')" for c in columns)
+
+
+def _fts_sync(table: str, name_sql: str, body_sql: str) -> list[str]:
+    """Triggers keeping one table's rows in the search index, whoever writes them."""
+    code = KIND_CODES[table]
+    new_name, new_body = name_sql.format(r="new"), body_sql.format(r="new")
+    return [
+        f"""CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN
+  INSERT INTO search_idx(rowid, name, body) VALUES (new.id * 8 + {code}, {new_name}, {new_body});
+END""",
+        f"""CREATE TRIGGER {table}_fts_au AFTER UPDATE ON {table} BEGIN
+  DELETE FROM search_idx WHERE rowid = old.id * 8 + {code};
+  INSERT INTO search_idx(rowid, name, body) VALUES (new.id * 8 + {code}, {new_name}, {new_body});
+END""",
+        f"""CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN
+  DELETE FROM search_idx WHERE rowid = old.id * 8 + {code};
+END""",
+    ]
+
+
+# Schema version 1 of the SQLite extras. A later change here needs a migration like any table change.
+SEARCH_AND_AUDIT_DDL: list[str] = [
+    """CREATE VIRTUAL TABLE search_idx USING fts5(
+  name, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+)""",
+    *_fts_sync(
+        "contact",
+        _cat("name"),
+        _cat("org", "role", "notes"),
+    ),
+    *_fts_sync(
+        "task",
+        _cat("title"),
+        _cat("notes", "project", "tags", "location"),
+    ),
+    *_fts_sync(
+        "request",
+        _cat("subject", "from_name"),
+        _cat("body", "decision_note"),
+    ),
+    *_fts_sync(
+        "event",
+        _cat("title"),
+        _cat("location", "agenda", "minutes"),
+    ),
+    """CREATE TRIGGER request_audit_ai AFTER INSERT ON request BEGIN
+  INSERT INTO audit(entity, entity_id, at, actor, from_status, to_status, note)
+  VALUES ('request', new.id, new.updated_at, new.actor, NULL, new.status, new.decision_note);
+END""",
+    """CREATE TRIGGER request_audit_au AFTER UPDATE OF status ON request
+WHEN old.status IS NOT new.status BEGIN
+  INSERT INTO audit(entity, entity_id, at, actor, from_status, to_status, note)
+  VALUES ('request', new.id, new.updated_at, new.actor, old.status, new.status, new.decision_note);
+END""",
+]
+
+
+def install_search_and_audit(conn: sqlite3.Connection) -> None:
+    for ddl in SEARCH_AND_AUDIT_DDL:
+        conn.execute(ddl)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn user words into an FTS5 prefix query; quotes keep FTS syntax in the text literal."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def integrity_check(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def sqlite_master(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The schema as SQLite records it, for comparing an upgraded store with a fresh one."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    return [(t, n, " ".join((s or "").split())) for t, n, s in rows]
