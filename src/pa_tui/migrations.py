@@ -3,7 +3,7 @@
 Chosen over Alembic because the capture path reads the version with the standard library (PRAGMA
 user_version on SQLite), and the SQLite extras (FTS5 index, triggers) are raw DDL that Alembic's
 autogenerate does not see anyway. A fresh store is made from models/ in one go; an older store is
-upgraded step by step. Each change to models/ or sqlite_schema.py bumps SCHEMA_VERSION, adds the
+upgraded step by step. Each change to models/ or sqlite_schema.py bumps SCHEMA_VERSION (schema_version.py), adds the
 step to MIGRATIONS and a tests/fixtures/schema_vN.sql; the fixture test proves both roads meet.
 """
 
@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 1
+from pa_tui.schema_version import SCHEMA_VERSION
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "create_fresh", "upgrade"]
 
 # MIGRATIONS[n] upgrades a store at version n to n + 1 (n >= 1).
 Migration = Callable[[Connection], None]

@@ -11,30 +11,9 @@ from sqlmodel import Session, col, select
 from pa_tui.errors import NotFound, PaError
 from pa_tui.models import Contact, ContactEmail, ContactPhone, ImportantDate, Principal, Relation
 from pa_tui.services.listing import Listing, without_confidential
+from pa_tui.services.phones import phone_digits, same_number
 
 POLICIES = ("through", "screen", "block")
-
-
-def phone_digits(value: str) -> str:
-    """Digits that identify a number whatever its format: no +/00 prefix, no trunk 0.
-
-    Numbers are matched by suffix (see same_number), so the country code may be present or not.
-    """
-    digits = re.sub(r"\D", "", value)
-    if value.strip().startswith("+"):
-        return digits
-    if digits.startswith("00"):
-        return digits[2:]
-    return digits.lstrip("0")
-
-
-def same_number(a: str, b: str) -> bool:
-    """+46 8 123 45 67 == 08-123 45 67: the shorter national form is a suffix of the longer."""
-    da, db = phone_digits(a), phone_digits(b)
-    if len(da) < 5 or len(db) < 5:
-        return da == db
-    short, long_ = sorted((da, db), key=len)
-    return long_.endswith(short)
 
 
 def parse_partial_date(text: str) -> tuple[int | None, int, int]:

@@ -62,8 +62,13 @@ def create_request(
     )
     session.add(item)
     session.flush()
-    _audit_fallback(session, item, None, now)
+    record_arrival(session, item, now)
     return item
+
+
+def record_arrival(session: Session, item: Request, now: datetime) -> None:
+    """The first audit entry of a new item (by trigger on SQLite, here elsewhere)."""
+    _audit_fallback(session, item, None, now)
 
 
 def open_queue(
