@@ -8,19 +8,21 @@ path (a new store, another database) is taken only when needed.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pa_tui.paths import StoreTarget, resolve_store
 from pa_tui.services.capture import Capture, CaptureError, Token, parse, tokens_from_argv
 from pa_tui.services.capture_rows import event_fields, request_fields, task_fields
 from pa_tui.services.textsafe import clean
+
+# No dataclasses, typing, json, pathlib or argparse at import: each costs 6-13 ms per capture.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 KIND_OF_COMMAND = {"add": "task", "event": "event", "call": "request", "req": "request"}
 PREFIX = {"task": "t", "event": "e", "request": "r"}
@@ -39,27 +41,36 @@ class UsageError(Exception):
     pass
 
 
-@dataclass
 class Options:
-    dry_run: bool = False
-    json: bool = False
-    confidential: bool = False
-    force: bool = False
-    principal: str | None = None
-    words: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.dry_run = False
+        self.json = False
+        self.confidential = False
+        self.force = False
+        self.principal: str | None = None
+        self.words: list[str] = []
 
 
-@dataclass
 class Item:
     """One capture: the parsed line, its kind, and the call/req header words."""
 
-    line_no: int | None
-    cap: Capture
-    kind: str  # task | event | request
-    request_kind: str | None = None
-    sender: str | None = None
-    number: str | None = None
-    tokens: list[Token] = field(default_factory=list)
+    def __init__(
+        self,
+        line_no: int | None,
+        cap: Capture,
+        kind: str,  # task | event | request
+        request_kind: str | None,
+        sender: str | None,
+        number: str | None,
+        tokens: list[Token],
+    ) -> None:
+        self.line_no = line_no
+        self.cap = cap
+        self.kind = kind
+        self.request_kind = request_kind
+        self.sender = sender
+        self.number = number
+        self.tokens = tokens
 
 
 def split_options(words: list[str]) -> Options:
@@ -189,24 +200,36 @@ class _ServicesError(Exception):
     pass
 
 
-@dataclass
 class Result:
-    item: Item
-    kind: str
-    id: int | None
-    principal: str
-    zone: str
-    fields: dict[str, Any]
-    refs: dict[str, tuple[int, str]]  # contact / delegate / sender -> (id, name)
-    notes: list[str]
+    """What one capture created (or would create, on --dry-run)."""
+
+    def __init__(
+        self,
+        item: Item,
+        kind: str,
+        id: int | None,
+        principal: str,
+        zone: str,
+        fields: dict[str, Any],
+        refs: dict[str, tuple[int, str]],  # contact / delegate / sender -> (id, name)
+        notes: list[str],
+    ) -> None:
+        self.item = item
+        self.kind = kind
+        self.id = id
+        self.principal = principal
+        self.zone = zone
+        self.fields = fields
+        self.refs = refs
+        self.notes = notes
 
 
 def _capture(command: str, opts: Options, target: StoreTarget) -> list[Result]:
-    if target.sqlite_path is not None:
+    if target.sqlite_file is not None:
         from pa_tui import capture_store
 
         try:
-            conn = capture_store.connect(target.sqlite_path)
+            conn = capture_store.connect(target.sqlite_file)
         except capture_store.CaptureStoreUnavailable:
             pass
         else:
@@ -480,6 +503,8 @@ def describe(result: Result) -> list[str]:
 
 
 def _print(result: Result, opts: Options) -> None:
+    import json
+
     typed = f"{PREFIX[result.kind]}{result.id}" if result.id is not None else None
     title = result.fields.get("title") or result.fields.get("subject")
     if opts.json:

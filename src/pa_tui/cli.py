@@ -3,24 +3,28 @@ subcommand module is imported only when it runs, so `pa add` never pays for SQLM
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
 
 from pa_tui import __version__
+
+TYPE_CHECKING = False  # argparse and typing load only off the capture path
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 CAPTURE_COMMANDS = ("add", "event", "call", "req")
 EXIT_USAGE = 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, no usage dump: a script's log shows what was wrong.
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            # One line, no usage dump: a script's log shows what was wrong.
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
     parser = _Parser(prog="pa", description="pa-tui: the assistant's cockpit and quick capture.")
     parser.add_argument("--version", action="version", version=f"pa-tui {__version__}")
     parser.add_argument("--db", help="store: a SQLite path or SQLAlchemy URL (beats PA_DATABASE_URL, PA_DB)")

@@ -7,49 +7,69 @@ importing platformdirs (+27 ms measured).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP_DIR = "pa-tui"
 
 
-def _xdg(var: str, fallback: str) -> Path:
+def _xdg(var: str, fallback: str) -> str:
     value = os.environ.get(var, "")
     # XDG says relative paths are invalid and must be ignored.
     if value and os.path.isabs(value):
-        return Path(value)
-    return Path.home() / fallback
+        return value
+    return os.path.join(os.path.expanduser("~"), fallback)
 
 
-def data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / APP_DIR
+# Plain strings, not pathlib: importing pathlib costs the capture path ~8 ms.
+def data_dir() -> str:
+    return os.path.join(_xdg("XDG_DATA_HOME", ".local/share"), APP_DIR)
 
 
-def cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", ".cache") / APP_DIR
+def cache_dir() -> str:
+    return os.path.join(_xdg("XDG_CACHE_HOME", ".cache"), APP_DIR)
 
 
-def config_dir() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / APP_DIR
+def config_dir() -> str:
+    return os.path.join(_xdg("XDG_CONFIG_HOME", ".config"), APP_DIR)
 
 
-def config_file() -> Path:
-    return Path(os.environ.get("PA_CONFIG") or config_dir() / "config.toml")
+def config_file() -> str:
+    return os.environ.get("PA_CONFIG") or os.path.join(config_dir(), "config.toml")
 
 
-@dataclass(frozen=True)
 class StoreTarget:
     """The store a command works on: a SQLite file, or any SQLAlchemy URL."""
 
-    url: str
-    sqlite_path: Path | None  # set when the store is a SQLite file
+    __slots__ = ("sqlite_file", "url")
+
+    def __init__(self, url: str, sqlite_file: str | None) -> None:
+        self.url = url
+        self.sqlite_file = sqlite_file  # set when the store is a SQLite file
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoreTarget) and (self.url, self.sqlite_file) == (
+            other.url,
+            other.sqlite_file,
+        )
+
+    def __repr__(self) -> str:
+        return f"StoreTarget(url={self.url!r}, sqlite_file={self.sqlite_file!r})"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        from pathlib import Path
+
+        return Path(self.sqlite_file) if self.sqlite_file else None
 
     @property
     def is_sqlite(self) -> bool:
-        return self.sqlite_path is not None
+        return self.sqlite_file is not None
 
     def describe(self) -> str:
-        return str(self.sqlite_path) if self.sqlite_path else _redact(self.url)
+        return self.sqlite_file or _redact(self.url)
 
 
 def _redact(url: str) -> str:
@@ -62,9 +82,9 @@ def _redact(url: str) -> str:
     return f"{scheme}://{user}:***@{host}" if ":" in creds else url
 
 
-def sqlite_target(path: Path | str) -> StoreTarget:
-    p = Path(path).expanduser()
-    return StoreTarget(url=f"sqlite:///{p}", sqlite_path=p)
+def sqlite_target(path: str | os.PathLike[str]) -> StoreTarget:
+    p = os.path.expanduser(os.fspath(path))
+    return StoreTarget(url=f"sqlite:///{p}", sqlite_file=p)
 
 
 def resolve_store(cli_db: str | None = None) -> StoreTarget:
@@ -77,7 +97,7 @@ def resolve_store(cli_db: str | None = None) -> StoreTarget:
     db = os.environ.get("PA_DB")
     if db:
         return sqlite_target(db)
-    return sqlite_target(data_dir() / "pa.db")
+    return sqlite_target(os.path.join(data_dir(), "pa.db"))
 
 
 def _from_url_or_path(value: str) -> StoreTarget:
@@ -85,4 +105,4 @@ def _from_url_or_path(value: str) -> StoreTarget:
         return sqlite_target(value)
     if value.startswith("sqlite:///"):
         return sqlite_target(value[len("sqlite:///") :])
-    return StoreTarget(url=value, sqlite_path=None)
+    return StoreTarget(url=value, sqlite_file=None)

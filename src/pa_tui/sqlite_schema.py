@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 
 # busy_timeout: a second writer waits up to 5 s for the lock instead of failing at once.
 PRAGMAS = (
@@ -28,23 +27,24 @@ def apply_pragmas(conn: sqlite3.Connection) -> None:
         conn.execute(pragma)
 
 
-def prepare_file(path: Path) -> None:
+def prepare_file(path: str | os.PathLike[str]) -> None:
     """Create the data dir 0700 and the db file 0600 whatever the umask, before SQLite opens it."""
-    parent = path.parent
-    if not parent.exists():
-        parent.mkdir(parents=True, mode=0o700)
+    file = os.fspath(path)
+    parent = os.path.dirname(os.path.abspath(file))
+    if not os.path.isdir(parent):
+        os.makedirs(parent, mode=0o700)
         os.chmod(parent, 0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    if not os.path.exists(file):
+        fd = os.open(file, os.O_CREAT | os.O_RDWR, 0o600)
         os.close(fd)
-    secure_files(path)
+    secure_files(file)
 
 
-def secure_files(path: Path) -> None:
+def secure_files(path: str | os.PathLike[str]) -> None:
     """SQLite creates -wal/-shm with the db file's mode; chmod them anyway in case it predates us."""
     for suffix in ("", "-wal", "-shm"):
-        p = Path(f"{path}{suffix}")
-        if p.exists() and (p.stat().st_mode & 0o777) != 0o600:
+        p = f"{os.fspath(path)}{suffix}"
+        if os.path.exists(p) and (os.stat(p).st_mode & 0o777) != 0o600:
             os.chmod(p, 0o600)
 
 

@@ -26,8 +26,8 @@ class Store:
 
     def __init__(self, target: StoreTarget, *, create: bool = True) -> None:
         self.target = target
-        if target.sqlite_path is not None:
-            path = target.sqlite_path
+        path = target.sqlite_path
+        if path is not None:
             if not create and not path.exists():
                 raise StoreError(f"{path}: no store here (run `pa` once to create it)")
             try:
@@ -39,8 +39,8 @@ class Store:
             self.engine = create_engine(target.url, pool_pre_ping=True)
         self._write_engine = self.engine.execution_options(pa_immediate=True)
         self.version = self._ensure_schema()
-        if target.sqlite_path is not None:
-            sqlite_schema.secure_files(target.sqlite_path)
+        if target.sqlite_file is not None:
+            sqlite_schema.secure_files(target.sqlite_file)
 
     @property
     def is_sqlite(self) -> bool:

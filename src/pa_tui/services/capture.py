@@ -7,17 +7,31 @@ Deterministic for a given `today`/`now`. Kept cheap to import (the capture path 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+
+# Plain classes rather than dataclasses: `import dataclasses` alone costs the capture path ~13 ms.
 
 # ---------------------------------------------------------------------------------------------
 # Tokens
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    literal: bool = False  # quoted, or one argv word with spaces: never parsed, always title
+    """One word; literal when quoted (or one argv word with spaces): never parsed, always title."""
+
+    __slots__ = ("literal", "text")
+
+    def __init__(self, text: str, literal: bool = False) -> None:
+        self.text = text
+        self.literal = literal
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and (self.text, self.literal) == (other.text, other.literal)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.literal))
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}{', literal=True' if self.literal else ''})"
 
 
 class CaptureError(ValueError):
@@ -72,33 +86,36 @@ def tokens_from_line(line: str) -> list[Token]:
 # Result
 
 
-@dataclass
 class Capture:
     """What a capture line means. Dates/times are local wall values in the principal's zone."""
 
-    title_words: list[str] = field(default_factory=list)
-    kept: set[str] = field(default_factory=set)  # @name / to:name words that did not resolve
-    tags: list[str] = field(default_factory=list)
-    project: str | None = None
-    contact: str | None = None  # @name, resolved against contacts by the writer
-    contact_word: str | None = None  # the word as typed, kept in the title if unresolved
-    delegate: str | None = None  # to:name
-    delegate_word: str | None = None
-    principal: str | None = None  # for:name
-    location: str | None = None
-    priority: int | None = None
-    date: date | None = None  # the plain date (task: due; event: start; request: wanted)
-    time: time | None = None
-    end_time: time | None = None
-    duration: timedelta | None = None
-    due: date | None = None  # due:DATE
-    sched: date | None = None  # sched:DATE
-    until: date | None = None  # until:DATE
-    rrule: str | None = None
-    recur_text: str | None = None  # the words as typed: "every 3rd friday"
-    recur_from_completion: bool = False
-    confidential: bool = False
-    notes: list[str] = field(default_factory=list)  # what the parser wants the user to know
+    def __init__(self) -> None:
+        self.title_words: list[str] = []
+        self.kept: set[str] = set()  # @name / to:name words that did not resolve
+        self.tags: list[str] = []
+        self.project: str | None = None
+        self.contact: str | None = None  # @name, resolved against contacts by the writer
+        self.contact_word: str | None = None  # the word as typed, kept in the title if unresolved
+        self.delegate: str | None = None  # to:name
+        self.delegate_word: str | None = None
+        self.principal: str | None = None  # for:name
+        self.location: str | None = None
+        self.priority: int | None = None
+        self.date: date | None = None  # the plain date (task: due; event: start; request: wanted)
+        self.time: time | None = None
+        self.end_time: time | None = None
+        self.duration: timedelta | None = None
+        self.due: date | None = None  # due:DATE
+        self.sched: date | None = None  # sched:DATE
+        self.until: date | None = None  # until:DATE
+        self.rrule: str | None = None
+        self.recur_text: str | None = None  # the words as typed: "every 3rd friday"
+        self.recur_from_completion = False
+        self.confidential = False
+        self.notes: list[str] = []  # what the parser wants the user to know
+
+    def __repr__(self) -> str:
+        return f"Capture({self.title!r}, {self.summary()})"
 
     @property
     def title(self) -> str:

@@ -7,7 +7,10 @@ capture makes the same row whichever road it takes.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 from pa_tui.services.capture import Capture, CaptureError, build_rule, first_occurrence, with_until
 from pa_tui.services.timeutil import local_to_utc
