@@ -24,7 +24,7 @@ demo: pyc
 	@test -f $(DEMO_DB) || $(BIN)/pa --db $(DEMO_DB) demo
 	$(BIN)/pa --db $(DEMO_DB)
 
-test: $(STAMP)
+test: pyc
 	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)

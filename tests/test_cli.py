@@ -366,6 +366,15 @@ def test_demo_and_doctor(isolated_env: Path, db_path: Path) -> None:
     assert task_line.split()[1] == "2000"
 
 
+def test_doctor_flags_a_loose_store_dir(db_path: Path) -> None:
+    seed(db_path, lambda s, p: None)
+    db_path.parent.chmod(0o755)
+    r = run_pa("doctor")
+    assert r.code == 1, r.err
+    assert f"permissions:     755 {db_path.parent} (should be 700)" in r.out
+    assert r.out.splitlines()[-1] == "1 problem(s) found"
+
+
 # -------------------------------------------------------------------------------------------- completion
 
 

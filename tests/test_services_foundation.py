@@ -284,6 +284,48 @@ def test_event_validation(store: Store) -> None:
             )
 
 
+def test_series_with_count_ends(store: Store) -> None:
+    with store.write() as s:
+        p = principals.ensure_default(s, now=NOW)
+        ev = events.create_event(
+            s, principal=p, title="Three", now=NOW, start_local=datetime(2026, 11, 2, 9), tz=ZONE, rrule="FREQ=WEEKLY;COUNT=3"
+        )
+        assert ev.series_until_utc is not None
+        days = [utc_to_local(o.start, ZONE).date() for o in events.occurrences(s, p, *_window(date(2026, 10, 1), 90))]
+        assert days == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
+
+
+@pytest.mark.xfail(
+    reason="BUG: services/events.py _normalise_until() only strips 'Z;' and 'Z\\n', so an RRULE ending "
+    "in UNTIL=...Z (the usual form from calendar clients) is rejected as a bad recurrence",
+    strict=True,
+)
+def test_utc_until_at_end_of_rrule_is_accepted(store: Store) -> None:
+    with store.write() as s:
+        p = principals.ensure_default(s, now=NOW)
+        events.create_event(
+            s, principal=p, title="Until", now=NOW, start_local=datetime(2026, 11, 2, 9), tz=ZONE,
+            rrule="FREQ=WEEKLY;UNTIL=20261116T080000Z",
+        )  # fmt: skip
+        assert len(events.occurrences(s, p, *_window(date(2026, 11, 1), 30))) == 3
+
+
+@pytest.mark.xfail(
+    reason="BUG: services/events.py _normalise_until() reads a UTC UNTIL (…Z) as wall time in the event "
+    "zone, so in Europe/Stockholm the last occurrence (09:00 local = 08:00Z = UNTIL) is dropped",
+    strict=True,
+)
+def test_utc_until_is_inclusive_in_event_zone(store: Store) -> None:
+    with store.write() as s:
+        p = principals.ensure_default(s, now=NOW)
+        events.create_event(
+            s, principal=p, title="Until", now=NOW, start_local=datetime(2026, 11, 2, 9), tz=ZONE,
+            rrule="FREQ=WEEKLY;UNTIL=20261116T080000Z;BYDAY=MO",
+        )  # fmt: skip
+        days = [utc_to_local(o.start, ZONE).date() for o in events.occurrences(s, p, *_window(date(2026, 11, 1), 30))]
+        assert days == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
+
+
 # ------------------------------------------------------------------------------------------- textsafe
 
 

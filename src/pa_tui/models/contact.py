@@ -30,7 +30,7 @@ class Contact(SQLModel, table=True):
     notes: str | None = None
     confidential: bool = False
     external_uid: str | None = Field(default=None, index=True)
-    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     created_at: datetime
     updated_at: datetime
 

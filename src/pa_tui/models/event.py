@@ -42,7 +42,7 @@ class Event(SQLModel, table=True):
     reminders: str | None = None  # comma-separated minutes before start, e.g. "15,60"
     confidential: bool = False
     external_uid: str | None = Field(default=None, index=True)
-    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     created_at: datetime
     updated_at: datetime
 

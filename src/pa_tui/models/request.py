@@ -44,6 +44,6 @@ class Request(SQLModel, table=True):
     rules_applied: str | None = None
     # Who made the last change; the audit trigger copies it into the audit entry.
     actor: str | None = None
-    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     created_at: datetime
     updated_at: datetime

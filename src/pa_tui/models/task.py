@@ -41,7 +41,7 @@ class Task(SQLModel, table=True):
     location: str | None = None
     confidential: bool = False
     external_uid: str | None = Field(default=None, index=True)
-    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    extra: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     completed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime

@@ -207,7 +207,7 @@ YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False,
 _TIME_24 = re.compile(r"^(\d{1,2}):(\d{2})$")
 _TIME_AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)$")
 _RANGE = re.compile(r"^([\d:]+(?:am|pm)?)-([\d:]+(?:am|pm)?)$")
-_DURATION = re.compile(r"^(?:(\d+)h(?:(\d+)m?)?|(\d+)(?:m|min|mins))$")
+_DURATION = re.compile(r"^(?:(\d+)h(?:(\d+)m?)?|(\d+)(?:m|min|mins)|(\d+)d)$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})([a-z]+)$")  # 27jan
 _PRIORITY = re.compile(r"^p(\d+)$")
@@ -574,7 +574,9 @@ def _time(low: str, shown: str) -> time | None:
 def _duration(low: str) -> timedelta:
     m = _DURATION.match(low)
     assert m is not None
-    if m.group(3):
+    if m.group(4):
+        minutes = int(m.group(4)) * 24 * 60
+    elif m.group(3):
         minutes = int(m.group(3))
     else:
         minutes = int(m.group(1)) * 60 + int(m.group(2) or 0)
