@@ -43,13 +43,17 @@ def test_add_example(people: Path) -> None:
     assert r.out.count("\n") == 1, "one line saying what was created"
     assert r.out.startswith('created t1 "Call Bob about the board pack"')
     assert "due Thu 26 Nov 2026 15:00" in r.out and "@Bob Holm (c1)" in r.out
-    assert rows(people, "SELECT title, due_date, due_at, priority, project, contact_id FROM task") == [
+    assert rows(
+        people, "SELECT title, due_date, due_at, priority, project, contact_id FROM task"
+    ) == [
         ("Call Bob about the board pack", "2026-11-26", "2026-11-26 14:00:00.000000", 1, "board", 1)
     ]
 
 
 def test_event_example(people: Path) -> None:
-    r = run_pa("event", "Board", "meeting", "fri", "10:00-12:00", "at", "HQ room 4", "every", "month")
+    r = run_pa(
+        "event", "Board", "meeting", "fri", "10:00-12:00", "at", "HQ room 4", "every", "month"
+    )
     assert r.code == 0, r.err
     assert r.out.startswith('created e1 "Board meeting" · Fri 27 Nov 2026 10:00–12:00')
     assert rows(people, "SELECT title, start_local, end_local, tz, location, rrule FROM event") == [
@@ -68,7 +72,9 @@ def test_event_example(people: Path) -> None:
 
 
 def test_call_example(people: Path) -> None:
-    r = run_pa("call", "Jane Roe", "555-0101", "wants", "15", "min", "re", "merger", "p1", "conf:yes")
+    r = run_pa(
+        "call", "Jane Roe", "555-0101", "wants", "15", "min", "re", "merger", "p1", "conf:yes"
+    )
     assert r.code == 0, r.err
     assert "from Jane Roe 555-0101" in r.out and "p1" in r.out and "confidential" in r.out
     assert rows(
@@ -92,9 +98,9 @@ def test_call_from_a_known_number(people: Path) -> None:
 def test_req_example(people: Path) -> None:
     r = run_pa("req", "meeting", "Carl Berg", "30m", "next", "week", "re", "budget")
     assert r.code == 0, r.err
-    assert rows(people, "SELECT kind, contact_id, subject, duration_min, wanted_date FROM request") == [
-        ("meeting_request", 3, "re budget", 30, "2026-11-30")
-    ]
+    assert rows(
+        people, "SELECT kind, contact_id, subject, duration_min, wanted_date FROM request"
+    ) == [("meeting_request", 3, "re budget", 30, "2026-11-30")]
 
 
 def test_delegated_task_example(people: Path) -> None:
@@ -126,7 +132,9 @@ def test_unknown_contact_stays_in_title_with_a_note(people: Path) -> None:
     ("words", "token"),
     [(["x", "feb", "30"], "feb 30"), (["x", "25:00"], "25:00"), (["x", "p9"], "p9")],
 )
-def test_impossible_values_fail_and_write_nothing(people: Path, words: list[str], token: str) -> None:
+def test_impossible_values_fail_and_write_nothing(
+    people: Path, words: list[str], token: str
+) -> None:
     r = run_pa("add", *words)
     assert r.code == 2
     assert token in r.err and r.err.count("\n") == 1 and "Traceback" not in r.err
@@ -165,7 +173,9 @@ def test_stdin_batch_is_one_transaction(people: Path) -> None:
 def test_stdin_calls(people: Path) -> None:
     r = run_pa("call", "-", stdin='"Jane Roe" 555-0101 call back p1\nBob wants the deck\n')
     assert r.code == 0, r.err
-    assert rows(people, "SELECT from_name, contact_id, subject, urgency FROM request ORDER BY id") == [
+    assert rows(
+        people, "SELECT from_name, contact_id, subject, urgency FROM request ORDER BY id"
+    ) == [
         ("Jane Roe", None, "call back", 1),
         (None, 1, "wants the deck", 4),
     ]
@@ -174,7 +184,15 @@ def test_stdin_calls(people: Path) -> None:
 def test_for_principal_reads_dates_in_their_zone(people: Path) -> None:
     assert run_pa("principal", "add", "Carl", "--tz", "America/New_York").code == 0
     # 01:00 on the 26th in Stockholm is still the 25th in New York.
-    r = run_pa("add", "Call", "home", "tomorrow", "9am", "for:carl", env={"PA_NOW": "2026-11-26T01:00+01:00"})
+    r = run_pa(
+        "add",
+        "Call",
+        "home",
+        "tomorrow",
+        "9am",
+        "for:carl",
+        env={"PA_NOW": "2026-11-26T01:00+01:00"},
+    )
     assert r.code == 0, r.err
     assert "for Carl" in r.out
     assert rows(people, "SELECT due_date, due_at FROM task") == [

@@ -19,6 +19,7 @@ from pa_tui.services.capture import parse_line
 from pa_tui.services.capture_rows import event_fields, request_fields, task_fields
 from pa_tui.store import Store
 
+
 @pytest.mark.parametrize("table", sorted(capture_store.COLUMNS))
 def test_columns_match_the_models(table: str) -> None:
     assert models  # registers the tables
@@ -48,7 +49,11 @@ def _row(session: Any, model: Any, row_id: int) -> dict[str, Any]:
     [
         ("task", Task, "Call Bob tomorrow 3pm p1 pro:board +call +Board every! 2 weeks conf:yes"),
         ("task", Task, "Renew passport due:2027-01-15 +travel sched:fri"),
-        ("event", Event, 'Board meeting fri 10:00-12:00 at "HQ room 4" every month until:2027-06-30'),
+        (
+            "event",
+            Event,
+            'Board meeting fri 10:00-12:00 at "HQ room 4" every month until:2027-06-30',
+        ),
         ("event", Event, "Offsite 27 jan for 2d"),
         ("request", Request, "wants 15 min re merger p1 conf:yes due:fri 9:00"),
     ],
@@ -91,7 +96,10 @@ def test_fast_row_equals_services_row(store: Store, kind: str, model: Any, line:
             audit = session.exec(select(AuditEntry).where(AuditEntry.entity_id == fast_id)).all()
             assert [(a.from_status, a.to_status, a.actor) for a in audit] == [(None, "new", "test")]
         # And the services read it like any other row.
-        assert records.describe(session, f"{kind[0]}{fast_id}")["confidential"] == fields["confidential"]
+        assert (
+            records.describe(session, f"{kind[0]}{fast_id}")["confidential"]
+            == fields["confidential"]
+        )
 
 
 def test_insert_refuses_unknown_columns(store: Store) -> None:

@@ -18,7 +18,9 @@ class PaApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"pa-tui cockpit on {self.store.target.describe()}", id="placeholder", markup=False)
+        yield Static(
+            f"pa-tui cockpit on {self.store.target.describe()}", id="placeholder", markup=False
+        )
         yield Footer()
 
 

@@ -33,7 +33,8 @@ USAGE = {
     "add": "pa add TEXT...   (e.g. pa add Call Bob tomorrow 3pm p1 pro:board @bob)",
     "event": 'pa event TEXT...   (e.g. pa event Board meeting fri 10:00-12:00 at "HQ room 4")',
     "call": 'pa call NAME [NUMBER] TEXT...   (e.g. pa call "Jane Roe" 555-0101 wants 15 min p1)',
-    "req": 'pa req meeting|visitor|document|email|other NAME TEXT...   (e.g. pa req meeting "Carl Berg" 30m next week re budget)',
+    "req": "pa req meeting|visitor|document|email|other NAME TEXT...   "
+    '(e.g. pa req meeting "Carl Berg" 30m next week re budget)',
 }
 
 
@@ -103,7 +104,9 @@ def split_options(words: list[str]) -> Options:
     return opts
 
 
-def _header(command: str, tokens: list[Token], where: str) -> tuple[str | None, str | None, str | None, list[Token]]:
+def _header(
+    command: str, tokens: list[Token], where: str
+) -> tuple[str | None, str | None, str | None, list[Token]]:
     """call: NAME [NUMBER]; req: KIND NAME. Returns (request kind, sender, number, rest)."""
     if command == "call":
         if not tokens:
@@ -115,12 +118,17 @@ def _header(command: str, tokens: list[Token], where: str) -> tuple[str | None, 
         return "call", name, number, rest
     if command == "req":
         if len(tokens) < 2:
-            raise CaptureError(where or "pa req", "pa req KIND NAME TEXT... (KIND: meeting, visitor, document, email, other)")
+            raise CaptureError(
+                where or "pa req",
+                "pa req KIND NAME TEXT... (KIND: meeting, visitor, document, email, other)",
+            )
         return tokens[0].text, tokens[1].text, None, tokens[2:]
     return None, None, None, tokens
 
 
-def build_item(command: str, tokens: list[Token], *, today: date, shorthands: bool, line_no: int | None) -> Item:
+def build_item(
+    command: str, tokens: list[Token], *, today: date, shorthands: bool, line_no: int | None
+) -> Item:
     where = f"stdin:{line_no}" if line_no else ""
     request_kind, sender, number, rest = _header(command, tokens, where)
     cap = parse(rest, today=today, shorthands=shorthands)
@@ -155,7 +163,11 @@ def _read_items(command: str, opts: Options, zone: str) -> list[Item]:
             try:
                 from pa_tui.services.capture import tokens_from_line
 
-                items.append(build_item(command, tokens_from_line(raw), today=today, shorthands=True, line_no=n))
+                items.append(
+                    build_item(
+                        command, tokens_from_line(raw), today=today, shorthands=True, line_no=n
+                    )
+                )
             except CaptureError as exc:
                 raise CaptureError(exc.token, f"stdin:{n}: {exc.reason}") from None
         if not items:
@@ -163,7 +175,11 @@ def _read_items(command: str, opts: Options, zone: str) -> list[Item]:
         return items
     if not opts.words:
         raise UsageError(f"nothing to capture; usage: {USAGE[command]}")
-    return [build_item(command, tokens_from_argv(opts.words), today=today, shorthands=False, line_no=None)]
+    return [
+        build_item(
+            command, tokens_from_argv(opts.words), today=today, shorthands=False, line_no=None
+        )
+    ]
 
 
 def run_capture(argv: list[str], *, db: str | None = None) -> int:
@@ -181,9 +197,15 @@ def run_capture(argv: list[str], *, db: str | None = None) -> int:
         reason = exc.reason
         if reason.startswith("stdin:"):
             where, _, reason = reason.partition(": ")
-            print(f"{prog}: error: {where}: {clean(exc.token, single_line=True)!r}: {reason}; nothing written", file=sys.stderr)
+            print(
+                f"{prog}: error: {where}: {clean(exc.token, single_line=True)!r}: {reason}; nothing written",
+                file=sys.stderr,
+            )
         else:
-            print(f"{prog}: error: {clean(str(exc), single_line=True)}; nothing written", file=sys.stderr)
+            print(
+                f"{prog}: error: {clean(str(exc), single_line=True)}; nothing written",
+                file=sys.stderr,
+            )
         return 2
     except (UsageError, LookupError) as exc:
         print(f"{prog}: error: {clean(str(exc).strip(chr(39)), single_line=True)}", file=sys.stderr)
@@ -279,9 +301,17 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
             pid, pname, pzone = who
             now = _now(pzone)
             if pzone != zone:  # dates are read in the principal's zone
-                item = build_item(command, item.tokens, today=_today(now, pzone), shorthands=item.line_no is not None, line_no=item.line_no)
+                item = build_item(
+                    command,
+                    item.tokens,
+                    today=_today(now, pzone),
+                    shorthands=item.line_no is not None,
+                    line_no=item.line_no,
+                )
                 _confidential(item, opts)
-            refs, notes = _resolve_fast(conn, pid, item)  # before fields: it may keep words in the title
+            refs, notes = _resolve_fast(
+                conn, pid, item
+            )  # before fields: it may keep words in the title
             fields = _fields(item, _today(now, pzone), pzone)
             fields.update(_ref_columns(item, refs))
             stamp = {"created_at": now, "updated_at": now}
@@ -289,8 +319,12 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
                 fields.update(received_at=now, actor=_actor())
             new_id = None
             if not opts.dry_run:
-                new_id = capture_store.insert(conn, item.kind, {**fields, **stamp, "principal_id": pid})
-            results.append(Result(item, item.kind, new_id, pname, pzone, fields, refs, notes + item.cap.notes))
+                new_id = capture_store.insert(
+                    conn, item.kind, {**fields, **stamp, "principal_id": pid}
+                )
+            results.append(
+                Result(item, item.kind, new_id, pname, pzone, fields, refs, notes + item.cap.notes)
+            )
         if not opts.dry_run:
             conn.execute("COMMIT")
     except BaseException:
@@ -317,7 +351,9 @@ def _resolve_fast(conn: Any, pid: int, item: Item) -> tuple[dict[str, tuple[int,
     return _resolve(item, lookup, by_phone)
 
 
-def _resolve(item: Item, lookup: Any, by_phone: Any) -> tuple[dict[str, tuple[int, str]], list[str]]:
+def _resolve(
+    item: Item, lookup: Any, by_phone: Any
+) -> tuple[dict[str, tuple[int, str]], list[str]]:
     """Match @name, to:name and the caller against contacts; unknown or ambiguous stays text."""
     refs: dict[str, tuple[int, str]] = {}
     notes: list[str] = []
@@ -335,7 +371,9 @@ def _resolve(item: Item, lookup: Any, by_phone: Any) -> tuple[dict[str, tuple[in
         cap.keep_in_title(word)
         what = "staff contact" if staff else "contact"
         if found:
-            names = ", ".join(f"{n} (c{i})" for i, n in found[:4]) + (", ..." if len(found) > 4 else "")
+            names = ", ".join(f"{n} (c{i})" for i, n in found[:4]) + (
+                ", ..." if len(found) > 4 else ""
+            )
             notes.append(f"{word}: ambiguous {what} ({names}); kept in the title")
         else:
             notes.append(f"{word}: no such {what}; kept in the title")
@@ -406,15 +444,23 @@ def _capture_services(command: str, opts: Options, target: StoreTarget) -> list[
                     raise LookupError(str(exc)) from None
                 now = _now(who.tz)
                 if who.tz != zone:
-                    item = build_item(command, item.tokens, today=_today(now, who.tz), shorthands=item.line_no is not None, line_no=item.line_no)
+                    item = build_item(
+                        command,
+                        item.tokens,
+                        today=_today(now, who.tz),
+                        shorthands=item.line_no is not None,
+                        line_no=item.line_no,
+                    )
                     _confidential(item, opts)
 
                 def lookup(term: str, staff: bool, who: Any = who) -> list[tuple[int, str]]:
                     found = contacts.match_contacts(session, who, term)
-                    return [(c.id, c.name) for c in found if c.is_staff or not staff]
+                    return [(c.id, c.name) for c in found if c.id and (c.is_staff or not staff)]
 
                 def by_phone(number: str, who: Any = who) -> list[tuple[int, str]]:
-                    return [(c.id, c.name) for c in contacts.find_by_phone(session, who, number)]
+                    return [
+                        (c.id, c.name) for c in contacts.find_by_phone(session, who, number) if c.id
+                    ]
 
                 refs, notes = _resolve(item, lookup, by_phone)
                 fields = _fields(item, _today(now, who.tz), who.tz)
@@ -428,7 +474,18 @@ def _capture_services(command: str, opts: Options, target: StoreTarget) -> list[
                 session.flush()
                 if item.kind == "request":
                     queue.record_arrival(session, row, now)
-                results.append(Result(item, item.kind, row.id, who.name, who.tz, fields, refs, notes + item.cap.notes))
+                results.append(
+                    Result(
+                        item,
+                        item.kind,
+                        row.id,
+                        who.name,
+                        who.tz,
+                        fields,
+                        refs,
+                        notes + item.cap.notes,
+                    )
+                )
             if opts.dry_run:
                 session.rollback()
                 for r in results:
@@ -465,7 +522,11 @@ def describe(result: Result) -> list[str]:
     elif result.kind == "event":
         if f["all_day"]:
             last = f["end_date"] - timedelta(days=1)
-            parts.append(_when(f, "start_date", z) + ("" if last == f["start_date"] else f" – {last:%a %d %b %Y}") + " all day")
+            parts.append(
+                _when(f, "start_date", z)
+                + ("" if last == f["start_date"] else f" – {last:%a %d %b %Y}")
+                + " all day"
+            )
         else:
             parts.append(f"{_when(f, 'start_local', z)}–{f['end_local']:%H:%M}")
     else:

@@ -12,12 +12,12 @@ import os
 import sqlite3
 from datetime import UTC, date, datetime
 
+from pa_tui import sqlite_schema
+from pa_tui.schema_version import SCHEMA_VERSION
+
 TYPE_CHECKING = False  # typing costs the capture path ~8 ms; mypy still reads the block below
 if TYPE_CHECKING:
     from typing import Any
-
-from pa_tui import sqlite_schema
-from pa_tui.schema_version import SCHEMA_VERSION
 
 # Every column of the tables this module writes, with the Python type it stores.
 COLUMNS: dict[str, dict[str, type]] = {
@@ -51,7 +51,12 @@ COLUMNS: dict[str, dict[str, type]] = {
 
 # Values for columns a capture does not set (the models' defaults).
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "task": {"status": "todo", "priority": 4, "recur_from_completion": False, "confidential": False},
+    "task": {
+        "status": "todo",
+        "priority": 4,
+        "recur_from_completion": False,
+        "confidential": False,
+    },
     "event": {"all_day": False, "cancelled": False, "confidential": False},
     "request": {"status": "new", "urgency": 4, "confidential": False},
 }
@@ -149,7 +154,9 @@ def find_contacts(
     return [(r[0], r[1]) for r in rows]
 
 
-def find_by_phone(conn: sqlite3.Connection, principal_id: int, digits: str) -> list[tuple[int, str]]:
+def find_by_phone(
+    conn: sqlite3.Connection, principal_id: int, digits: str
+) -> list[tuple[int, str]]:
     """Contacts whose number ends like `digits` (the caller passes phone_digits of the number)."""
     if len(digits) < 5:
         return []

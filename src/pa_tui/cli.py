@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="pa", description="pa-tui: the assistant's cockpit and quick capture.")
     parser.add_argument("--version", action="version", version=f"pa-tui {__version__}")
-    parser.add_argument("--db", help="store: a SQLite path or SQLAlchemy URL (beats PA_DATABASE_URL, PA_DB)")
+    parser.add_argument(
+        "--db", help="store: a SQLite path or SQLAlchemy URL (beats PA_DATABASE_URL, PA_DB)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser, *, json: bool = True, conf: bool = True) -> None:

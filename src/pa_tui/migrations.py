@@ -3,13 +3,15 @@
 Chosen over Alembic because the capture path reads the version with the standard library (PRAGMA
 user_version on SQLite), and the SQLite extras (FTS5 index, triggers) are raw DDL that Alembic's
 autogenerate does not see anyway. A fresh store is made from models/ in one go; an older store is
-upgraded step by step. Each change to models/ or sqlite_schema.py bumps SCHEMA_VERSION (schema_version.py), adds the
-step to MIGRATIONS and a tests/fixtures/schema_vN.sql; the fixture test proves both roads meet.
+upgraded step by step. Each change to models/ or sqlite_schema.py bumps SCHEMA_VERSION (in
+schema_version.py), adds the step to MIGRATIONS and a tests/fixtures/schema_vN.sql; the fixture
+test proves both roads meet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -39,5 +41,5 @@ def upgrade(conn: Connection, from_version: int) -> None:
         MIGRATIONS[version](conn)
 
 
-def _raw(conn: Connection):  # type: ignore[no-untyped-def]
+def _raw(conn: Connection) -> Any:
     return conn.connection.driver_connection

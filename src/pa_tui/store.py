@@ -81,7 +81,9 @@ class Store:
                 conn.commit()
                 return migrations.SCHEMA_VERSION
         except (OperationalError, DatabaseError) as exc:
-            raise StoreError(f"{self.target.describe()}: cannot use the store: {exc.orig}") from None
+            raise StoreError(
+                f"{self.target.describe()}: cannot use the store: {exc.orig}"
+            ) from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -18,7 +18,9 @@ def run(args: argparse.Namespace) -> int:
     store = store_for(args)
     principal, now = principal_and_now(store, args)
     with store.read() as session:
-        brief = build_brief(session, principal, now=now, include_confidential=args.include_confidential)
+        brief = build_brief(
+            session, principal, now=now, include_confidential=args.include_confidential
+        )
         lines = render(session, brief, markdown=args.md)
     if args.json:
         print_json({"lines": lines, "hidden_confidential": brief.hidden})
@@ -31,12 +33,17 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
     zone = brief.principal.tz
     h = "## " if markdown else ""
     bullet = "- " if markdown else "  "
-    out = [f"{'# ' if markdown else ''}Brief for {brief.principal.name} — {display.day_label(brief.day)}"]
+    out = [
+        f"{'# ' if markdown else ''}Brief for {brief.principal.name} — {display.day_label(brief.day)}"
+    ]
 
     out += ["", f"{h}Agenda ({len(brief.agenda)})"]
     for occ in brief.agenda:
         _id, when, title, where = display.occurrence_row(occ, zone)
-        out.append(f"{bullet}{when[11:] if not occ.event.all_day else 'all day'}  {title}" + (f" @ {where}" if where else ""))
+        out.append(
+            f"{bullet}{when[11:] if not occ.event.all_day else 'all day'}  {title}"
+            + (f" @ {where}" if where else "")
+        )
     if not brief.agenda:
         out.append(f"{bullet}nothing scheduled")
 
@@ -49,7 +56,9 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
     out += ["", f"{h}Tasks due or overdue ({len(brief.tasks)})"]
     for task in brief.tasks:
         late = " (overdue)" if task.due_date and task.due_date < brief.day else ""
-        out.append(f"{bullet}t{task.id} {display.PRIORITY_LABEL[task.priority] or '  '} {task.title}{late}")
+        out.append(
+            f"{bullet}t{task.id} {display.PRIORITY_LABEL[task.priority] or '  '} {task.title}{late}"
+        )
 
     out += ["", f"{h}Birthdays and dates, next 7 days ({len(brief.dates)})"]
     for d in brief.dates:
@@ -58,5 +67,8 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
         what = d.label or d.kind
         out.append(f"{bullet}{d.when:%a %d %b}: {who} — {what}{turns}")
     if brief.hidden:
-        out += ["", f"{brief.hidden} confidential items not shown (--include-confidential shows them)"]
+        out += [
+            "",
+            f"{brief.hidden} confidential items not shown (--include-confidential shows them)",
+        ]
     return out

@@ -22,7 +22,9 @@ def _words() -> tuple[list[str], dict[str, list[str]]]:
 def run(args: argparse.Namespace) -> int:
     commands, options = _words()
     if args.shell == "bash":
-        cases = "\n".join(f'        {c}) opts="{" ".join(map(str, o))}" ;;' for c, o in options.items())
+        cases = "\n".join(
+            f'        {c}) opts="{" ".join(map(str, o))}" ;;' for c, o in options.items()
+        )
         print(
             f"""# bash completion for pa (pa-tui): eval "$(pa completion bash)"
 _pa() {{
@@ -40,7 +42,9 @@ _pa() {{
 complete -F _pa pa"""
         )
     else:
-        cases = "\n".join(f"    {c}) compadd -- {' '.join(map(str, o))} ;;" for c, o in options.items())
+        cases = "\n".join(
+            f"    {c}) compadd -- {' '.join(map(str, o))} ;;" for c, o in options.items()
+        )
         print(
             f"""#compdef pa
 # zsh completion for pa (pa-tui): pa completion zsh > "${{fpath[1]}}/_pa"

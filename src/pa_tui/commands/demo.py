@@ -15,5 +15,9 @@ def run(args: argparse.Namespace) -> int:
     now = now_utc(machine_zone())
     with store.write() as session:
         counts = demo.generate(session, now=now, size=max(0, args.size), seed=args.seed)
-    line("demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" in {store.target.describe()}")
+    line(
+        "demo data: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f" in {store.target.describe()}"
+    )
     return 0

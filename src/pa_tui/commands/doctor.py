@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     with store.read() as session:
         for model in (Principal, Contact, Event, Task, Request, Interaction):
             count = session.exec(select(func.count()).select_from(model)).one()
-            line(f"{model.__tablename__ + ':':<16} {count} rows")  # type: ignore[attr-defined]
+            line(f"{model.__tablename__ + ':':<16} {count} rows")
         if store.is_sqlite:
             raw = session.connection().connection.driver_connection
             result = sqlite_schema.integrity_check(raw)  # type: ignore[arg-type]
@@ -33,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
             mode = p.stat().st_mode & 0o777
             ok = mode & ~want == 0
             problems += not ok
-            line(f"permissions:     {oct(mode)[2:]} {p}" + ("" if ok else f" (should be {oct(want)[2:]})"))
+            line(
+                f"permissions:     {oct(mode)[2:]} {p}"
+                + ("" if ok else f" (should be {oct(want)[2:]})")
+            )
     line("ok" if not problems else f"{problems} problem(s) found")
     return 0 if not problems else 1

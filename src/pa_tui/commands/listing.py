@@ -26,7 +26,13 @@ def run(args: argparse.Namespace) -> int:
     return _list(args)
 
 
-def _emit(args: argparse.Namespace, title: str, headers: list[str], listing: Listing[Any], rows: list[list[str]]) -> int:
+def _emit(
+    args: argparse.Namespace,
+    title: str,
+    headers: list[str],
+    listing: Listing[Any],
+    rows: list[list[str]],
+) -> int:
     if args.json:
         print_json(
             {
@@ -47,20 +53,40 @@ def _list(args: argparse.Namespace) -> int:
     with store.read() as session:
         if args.what == "tasks":
             tl = tasks.list_tasks(
-                session, principal, include_done=args.all, include_confidential=conf, limit=args.limit
+                session,
+                principal,
+                include_done=args.all,
+                include_confidential=conf,
+                limit=args.limit,
             )
             headers = ["id", "pri", "due", "title", "project/tags", "status"]
-            return _emit(args, f"Tasks — {principal.name}", headers, tl, [display.task_row(t, zone) for t in tl.rows])
+            return _emit(
+                args,
+                f"Tasks — {principal.name}",
+                headers,
+                tl,
+                [display.task_row(t, zone) for t in tl.rows],
+            )
         if args.what == "queue":
-            ql = queue.open_queue(session, principal, now=now, include_confidential=conf, limit=args.limit)
+            ql = queue.open_queue(
+                session, principal, now=now, include_confidential=conf, limit=args.limit
+            )
             people = _contacts(session, [r.contact_id for r in ql.rows])
             headers = ["id", "urg", "kind", "from", "subject", "received", "status"]
             rows = [display.request_row(r, zone, people.get(r.contact_id or 0)) for r in ql.rows]
             return _emit(args, f"Queue — {principal.name}", headers, ql, rows)
         if args.what == "contacts":
-            cl = contacts.list_contacts(session, principal, include_confidential=conf, limit=args.limit)
+            cl = contacts.list_contacts(
+                session, principal, include_confidential=conf, limit=args.limit
+            )
             headers = ["id", "name", "org", "role", "vip", "policy", "staff"]
-            return _emit(args, f"Contacts — {principal.name}", headers, cl, [display.contact_row(c) for c in cl.rows])
+            return _emit(
+                args,
+                f"Contacts — {principal.name}",
+                headers,
+                cl,
+                [display.contact_row(c) for c in cl.rows],
+            )
         # events: the coming 30 days
         today = local_today(now, zone)
         return _occurrences(args, session, principal, today, 30, "Events")
@@ -73,7 +99,9 @@ def _contacts(session: Any, ids: list[int | None]) -> dict[int, Contact]:
     return {c.id: c for c in session.exec(select(Contact).where(col(Contact.id).in_(wanted))).all()}
 
 
-def _occurrences(args: argparse.Namespace, session: Any, principal: Any, day: date, days: int, title: str) -> int:
+def _occurrences(
+    args: argparse.Namespace, session: Any, principal: Any, day: date, days: int, title: str
+) -> int:
     if days < 1:
         raise PaError(f"--days must be at least 1, not {days}")
     start, end = day_bounds_utc(day, principal.tz, days)
@@ -114,9 +142,14 @@ def _search(args: argparse.Namespace) -> int:
     assert principal.id is not None
     with store.read() as session:
         hits = search.search(
-            session, principal.id, " ".join(args.term), include_confidential=args.include_confidential
+            session,
+            principal.id,
+            " ".join(args.term),
+            include_confidential=args.include_confidential,
         )
-    rows = [[format_id(h.kind, h.id), h.kind, h.label, "name" if h.in_name else "text"] for h in hits]
+    rows = [
+        [format_id(h.kind, h.id), h.kind, h.label, "name" if h.in_name else "text"] for h in hits
+    ]
     if args.json:
         print_json([dict(zip(["id", "kind", "label", "match"], r, strict=True)) for r in rows])
     else:

@@ -10,7 +10,9 @@ from sqlmodel import Field, SQLModel
 def _fk(target: str, *, nullable: bool = True, ondelete: str = "CASCADE") -> Any:
     return Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True),
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
+        ),
     )
 
 

@@ -404,7 +404,13 @@ class _Parser:
         if low == "next" and w1 in WEEKDAYS and self.cap.date is None:
             self.cap.date = _next_weekday(self.today, WEEKDAYS[w1])
             return 2
-        if low == "in" and w1 is not None and w1.isdigit() and w2 in UNITS and self.cap.date is None:
+        if (
+            low == "in"
+            and w1 is not None
+            and w1.isdigit()
+            and w2 in UNITS
+            and self.cap.date is None
+        ):
             n = int(w1)
             unit = UNITS[w2]
             if unit == "DAILY":

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from pa_tui.services.capture import Capture, CaptureError, build_rule, first_occurrence, with_until
+from pa_tui.services.timeutil import local_to_utc
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-from pa_tui.services.capture import Capture, CaptureError, build_rule, first_occurrence, with_until
-from pa_tui.services.timeutil import local_to_utc
 
 REQUEST_KINDS = {
     "call": "call",

@@ -31,7 +31,9 @@ def zone_info(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise PaError(f"unknown time zone {name!r} (use an IANA name like Europe/Stockholm)") from None
+        raise PaError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Stockholm)"
+        ) from None
 
 
 def machine_zone() -> str:

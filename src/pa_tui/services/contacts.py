@@ -176,11 +176,15 @@ def list_contacts(
 
 
 def emails_of(session: Session, contact_id: int) -> list[ContactEmail]:
-    return list(session.exec(select(ContactEmail).where(col(ContactEmail.contact_id) == contact_id)))
+    return list(
+        session.exec(select(ContactEmail).where(col(ContactEmail.contact_id) == contact_id))
+    )
 
 
 def phones_of(session: Session, contact_id: int) -> list[ContactPhone]:
-    return list(session.exec(select(ContactPhone).where(col(ContactPhone.contact_id) == contact_id)))
+    return list(
+        session.exec(select(ContactPhone).where(col(ContactPhone.contact_id) == contact_id))
+    )
 
 
 def find_by_phone(session: Session, principal: Principal, number: str) -> list[Contact]:

@@ -80,8 +80,10 @@ def _normalise_until(text: str) -> str:
 
 
 def _ical_local(value: str) -> str:
-    parsed = datetime.fromisoformat(value) if "T" in value else datetime.combine(
-        date.fromisoformat(value), time()
+    parsed = (
+        datetime.fromisoformat(value)
+        if "T" in value
+        else datetime.combine(date.fromisoformat(value), time())
     )
     return parsed.strftime("%Y%m%dT%H%M%S")
 
@@ -181,9 +183,9 @@ def _expand(
         if override.cancelled:
             continue
         o_start, o_end = as_utc(override.start_utc), as_utc(override.end_utc)
-        if o_start < end and o_end > start and not any(o.event is override for o in out):
-            if override.recurrence_id is not None and not (lo <= override.recurrence_id <= hi):
-                out.append(Occurrence(override, o_start, o_end, recurring=True))
+        walked = override.recurrence_id is not None and lo <= override.recurrence_id <= hi
+        if o_start < end and o_end > start and not walked:
+            out.append(Occurrence(override, o_start, o_end, recurring=True))
     return out
 
 

@@ -8,6 +8,7 @@ then bodies, as two cheap indexed queries instead of one bm25 ranking over every
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, or_, select
@@ -15,8 +16,13 @@ from sqlmodel import Session, col, or_, select
 from pa_tui import sqlite_schema
 from pa_tui.models import Contact, Event, Request, Task
 
-_MODELS = {"contact": Contact, "task": Task, "request": Request, "event": Event}
-_NAME_COLS = {"contact": ("name",), "task": ("title",), "request": ("subject", "from_name"), "event": ("title",)}
+_MODELS: dict[str, Any] = {"contact": Contact, "task": Task, "request": Request, "event": Event}
+_NAME_COLS = {
+    "contact": ("name",),
+    "task": ("title",),
+    "request": ("subject", "from_name"),
+    "event": ("title",),
+}
 _BODY_COLS = {
     "contact": ("org", "role", "notes"),
     "task": ("notes", "project", "tags"),
@@ -69,10 +75,10 @@ def _like_ids(session: Session, kind: str, term: str, *, names_only: bool, limit
     ids: list[int] = []
     groups = [_NAME_COLS[kind]] + ([] if names_only else [_BODY_COLS[kind]])
     for cols in groups:
-        query = select(model.id)  # type: ignore[attr-defined]
+        query = select(model.id)
         for word in words:
             query = query.where(or_(*(col(getattr(model, c)).ilike(f"%{word}%") for c in cols)))
-        for (rid,) in session.exec(query.limit(limit)).all():  # type: ignore[misc]
+        for (rid,) in session.exec(query.limit(limit)).all():
             if rid not in ids:
                 ids.append(rid)
     return ids[:limit]
@@ -95,19 +101,19 @@ def search(
             ids = search_ids(session, kind, term, names_only=names_only, limit=limit)
             if not ids:
                 continue
-            rows = session.exec(
+            rows: list[Any] = session.exec(  # type: ignore[assignment]
                 select(model).where(
-                    col(model.id).in_(ids),  # type: ignore[attr-defined]
-                    col(model.principal_id) == principal_id,  # type: ignore[attr-defined]
+                    col(model.id).in_(ids),
+                    col(model.principal_id) == principal_id,
                 )
             ).all()
-            by_id = {r.id: r for r in rows}  # type: ignore[attr-defined]
+            by_id = {r.id: r for r in rows}
             for rid in ids:
                 row = by_id.get(rid)
                 if row is None or any(h.kind == kind and h.id == rid for h in hits):
                     continue
-                if row.confidential and not include_confidential:  # type: ignore[attr-defined]
+                if row.confidential and not include_confidential:
                     continue
                 label = getattr(row, _NAME_COLS[kind][0])
-                hits.append(Hit(kind, rid, label, names_only, row.confidential))  # type: ignore[attr-defined]
+                hits.append(Hit(kind, rid, label, names_only, row.confidential))
     return hits[:limit]

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from pa_tui.errors import PaError
 from pa_tui.models import Principal, Task
 from pa_tui.services.listing import Listing, without_confidential
-from pa_tui.services.timeutil import local_today, local_to_utc, utc_to_local
+from pa_tui.services.timeutil import local_to_utc, local_today, utc_to_local
 
 OPEN_STATUSES = ("todo", "waiting")
 STATUSES = ("todo", "waiting", "done", "cancelled")
@@ -123,7 +123,7 @@ def complete_task(session: Session, task: Task, *, now: datetime, tz: str) -> Ta
     session.add(task)
     nxt = _next_occurrence(task, now=now, tz=tz)
     session.flush()
-    return nxt and _spawn(session, task, nxt, now=now, tz=tz)
+    return _spawn(session, task, nxt, now=now, tz=tz) if nxt else None
 
 
 def _next_occurrence(task: Task, *, now: datetime, tz: str) -> date | None:
@@ -152,7 +152,15 @@ def _spawn(session: Session, task: Task, due: date, *, now: datetime, tz: str) -
         due_at = local_to_utc(datetime.combine(due, wall.time()), tz)
     nxt = Task(
         **task.model_dump(
-            exclude={"id", "status", "completed_at", "due_date", "due_at", "created_at", "updated_at"}
+            exclude={
+                "id",
+                "status",
+                "completed_at",
+                "due_date",
+                "due_at",
+                "created_at",
+                "updated_at",
+            }
         ),
         status="todo",
         due_date=due,
@@ -163,4 +171,3 @@ def _spawn(session: Session, task: Task, due: date, *, now: datetime, tz: str) -
     session.add(nxt)
     session.flush()
     return nxt
-
