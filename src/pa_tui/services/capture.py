@@ -64,22 +64,24 @@ def tokens_from_line(line: str) -> list[Token]:
             out.append(Token(line[i + 1 : end], literal=True))
             i = end + 1
             continue
+        m = _PREFIX_QUOTE.match(line, i)
+        if m:  # at:"HQ room 4" -- a quoted value after a key
+            q = m.group(2)
+            end = line.find(q, m.end())
+            if end == -1:
+                raise CaptureError(line[i:], "unclosed quote")
+            out.append(Token(m.group(1) + line[m.end() : end]))
+            i = end + 1
+            continue
         j = i
         while j < n and not line[j].isspace():
             j += 1
-        word = line[i:j]
-        # at:"HQ room 4" -- a quoted value after a prefix
-        if word.endswith(':"') or word.endswith(":'"):
-            q = word[-1]
-            end = line.find(q, j)
-            if end == -1:
-                raise CaptureError(word, "unclosed quote")
-            out.append(Token(word[:-1] + line[j:end]))
-            i = end + 1
-            continue
-        out.append(Token(word))
+        out.append(Token(line[i:j]))
         i = j
     return out
+
+
+_PREFIX_QUOTE = re.compile(r"""([^\s:"']+:)(["'])""")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,6 +98,7 @@ class Capture:
         self.project: str | None = None
         self.contact: str | None = None  # @name, resolved against contacts by the writer
         self.contact_word: str | None = None  # the word as typed, kept in the title if unresolved
+        self.ref_positions: dict[str, int] = {}  # 'contact'/'delegate' -> index in title_words
         self.delegate: str | None = None  # to:name
         self.delegate_word: str | None = None
         self.principal: str | None = None  # for:name
@@ -120,8 +123,9 @@ class Capture:
     @property
     def title(self) -> str:
         """Title words, less the @name/to:name words that resolved to a contact."""
-        refs = {self.contact_word, self.delegate_word} - self.kept - {None}
-        return " ".join(w for w in self.title_words if w not in refs).strip()
+        words = {"contact": self.contact_word, "delegate": self.delegate_word}
+        drop = {pos for role, pos in self.ref_positions.items() if words[role] not in self.kept}
+        return " ".join(w for i, w in enumerate(self.title_words) if i not in drop).strip()
 
     def keep_in_title(self, word: str | None) -> None:
         if word:
@@ -286,6 +290,7 @@ class _Parser:
         if len(text) > 1 and text[0] == "@":
             self.cap.contact = text[1:]
             self.cap.contact_word = text
+            self.cap.ref_positions["contact"] = len(self.title)
             self.title.append(text)
             return 1
         if self.shorthands and len(text) > 1 and text[0] == "#" and _name_ok(text[1:]):
@@ -306,6 +311,7 @@ class _Parser:
         elif key == "to":
             self.cap.delegate = value
             self.cap.delegate_word = text
+            self.cap.ref_positions["delegate"] = len(self.title)
             self.title.append(text)
         elif key == "for":
             self.cap.principal = value
