@@ -205,7 +205,8 @@ def test_capture_imports_nothing_heavy(people: Path) -> None:
     """A real `pa add ... tomorrow 3pm` loads none of the slow modules (-X importtime, parsed)."""
     env = {**os.environ, "PA_NOW": NOW_TEXT}
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pa_tui.cli", "add", "Call", "Bob", "tomorrow", "3pm", "every", "week"],
+        [sys.executable, "-X", "importtime", "-m", "pa_tui.cli",
+         "add", "Call", "Bob", "tomorrow", "3pm", "every", "week"],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

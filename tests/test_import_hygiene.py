@@ -28,7 +28,12 @@ MODULES = _modules()
 
 def test_module_list_is_complete() -> None:
     # The walk really found the modules (a broken walk would make the parametrized test vacuous).
-    assert {"pa_tui.models.contact", "pa_tui.services.events", "pa_tui.services.search", "pa_tui.cli"} <= set(MODULES)
+    assert {
+        "pa_tui.models.contact",
+        "pa_tui.services.events",
+        "pa_tui.services.search",
+        "pa_tui.cli",
+    } <= set(MODULES)
     assert len([m for m in MODULES if m.startswith("pa_tui.services.")]) >= 10
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import NOW, ZONE
 from sqlmodel import select
 
+from conftest import NOW, ZONE
 from pa_tui.errors import NotFound, PaError
 from pa_tui.models import ImportantDate, Principal, Relation
 from pa_tui.services import contacts, display, events, principals
@@ -19,7 +19,9 @@ from pa_tui.store import Store
 # ---------------------------------------------------------------------------------------- principals
 
 
-def test_ensure_default_makes_me_once_in_machine_zone(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ensure_default_makes_me_once_in_machine_zone(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     with store.write() as s:
         first = principals.ensure_default(s, now=NOW)
@@ -83,7 +85,14 @@ def test_first_principal_added_becomes_default(store: Store) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind", "number"),
-    [("t12", "task", 12), ("e3", "event", 3), ("r7", "request", 7), ("c5", "contact", 5), ("T12", "task", 12), (" c5 ", "contact", 5)],
+    [
+        ("t12", "task", 12),
+        ("e3", "event", 3),
+        ("r7", "request", 7),
+        ("c5", "contact", 5),
+        ("T12", "task", 12),
+        (" c5 ", "contact", 5),
+    ],
 )
 def test_parse_id(text: str, kind: str, number: int) -> None:
     assert parse_id(text) == (kind, number)
@@ -133,12 +142,23 @@ def test_upcoming_dates_birthday_turns_and_relation(store: Store) -> None:
         contacts.create_contact(s, principal=p, name="Far Away", now=NOW, birthday="1970-12-02")
         contacts.create_contact(s, principal=p, name="Today Person", now=NOW, birthday="--11-25")
         contacts.create_contact(s, principal=p, name="Yesterday", now=NOW, birthday="1990-11-24")
-        secret = contacts.create_contact(s, principal=p, name="Hidden Bday", now=NOW, birthday="1980-11-26", confidential=True)
+        secret = contacts.create_contact(
+            s, principal=p, name="Hidden Bday", now=NOW, birthday="1980-11-26", confidential=True
+        )
         maria = contacts.create_contact(s, principal=p, name="Maria Holm", now=NOW)
         rel = Relation(contact_id=maria.id, kind="child", other_name="Leo")
         s.add(rel)
         s.flush()
-        s.add(ImportantDate(contact_id=maria.id, relation_id=rel.id, kind="birthday", month=11, day=27, year=2016))
+        s.add(
+            ImportantDate(
+                contact_id=maria.id,
+                relation_id=rel.id,
+                kind="birthday",
+                month=11,
+                day=27,
+                year=2016,
+            )
+        )
         s.flush()
 
         today = date(2026, 11, 25)
@@ -155,7 +175,9 @@ def test_upcoming_dates_birthday_turns_and_relation(store: Store) -> None:
         assert [u.contact.id for u in with_secret if u.contact.confidential] == [secret.id]
         assert soon.id in [u.contact.id for u in with_secret]
         # days=8 reaches Dec 2.
-        assert "Far Away" in [u.contact.name for u in contacts.upcoming_dates(s, p, today=today, days=8)]
+        assert "Far Away" in [
+            u.contact.name for u in contacts.upcoming_dates(s, p, today=today, days=8)
+        ]
 
 
 def test_feb_29_birthday_on_feb_28_in_common_year(store: Store) -> None:
@@ -181,7 +203,13 @@ def test_endless_weekly_series_yields_only_window(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
         events.create_event(
-            s, principal=p, title="Sync", now=NOW, start_local=datetime(2026, 1, 5, 9), tz=ZONE, rrule="FREQ=WEEKLY"
+            s,
+            principal=p,
+            title="Sync",
+            now=NOW,
+            start_local=datetime(2026, 1, 5, 9),
+            tz=ZONE,
+            rrule="FREQ=WEEKLY",
         )
         start, end = _window(date(2026, 11, 23), 14)
         occ = events.occurrences(s, p, start, end)
@@ -190,7 +218,9 @@ def test_endless_weekly_series_yields_only_window(store: Store) -> None:
         assert all(o.recurring and start <= o.start < end for o in occ)
         # Far in the future, still exactly one per week.
         start, end = _window(date(2031, 6, 2), 7)
-        assert [utc_to_local(o.start, ZONE) for o in events.occurrences(s, p, start, end)] == [datetime(2031, 6, 2, 9)]
+        assert [utc_to_local(o.start, ZONE) for o in events.occurrences(s, p, start, end)] == [
+            datetime(2031, 6, 2, 9)
+        ]
         # Before the series started: nothing.
         start, end = _window(date(2025, 12, 1), 28)
         assert events.occurrences(s, p, start, end) == []
@@ -200,7 +230,13 @@ def test_exdate_removes_one_occurrence(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
         ev = events.create_event(
-            s, principal=p, title="Sync", now=NOW, start_local=datetime(2026, 11, 2, 9), tz=ZONE, rrule="FREQ=WEEKLY"
+            s,
+            principal=p,
+            title="Sync",
+            now=NOW,
+            start_local=datetime(2026, 11, 2, 9),
+            tz=ZONE,
+            rrule="FREQ=WEEKLY",
         )
         ev.exdate = "2026-11-16T09:00"
         s.add(ev)
@@ -236,8 +272,17 @@ def test_weekly_series_keeps_local_time_across_dst(store: Store) -> None:
 def test_all_day_event_spans_the_local_day(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
-        events.create_event(s, principal=p, title="Offsite", now=NOW, all_day=True, start_date=date(2026, 11, 27))
-        events.create_event(s, principal=p, title="Long Sunday", now=NOW, all_day=True, start_date=date(2026, 10, 25))
+        events.create_event(
+            s, principal=p, title="Offsite", now=NOW, all_day=True, start_date=date(2026, 11, 27)
+        )
+        events.create_event(
+            s,
+            principal=p,
+            title="Long Sunday",
+            now=NOW,
+            all_day=True,
+            start_date=date(2026, 10, 25),
+        )
 
         start, end = _window(date(2026, 11, 27), 1)
         (occ,) = events.occurrences(s, p, start, end)
@@ -259,7 +304,12 @@ def test_event_in_other_zone_shows_both_times(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
         events.create_event(
-            s, principal=p, title="Tokyo call", now=NOW, start_local=datetime(2026, 11, 28, 17), tz="Asia/Tokyo"
+            s,
+            principal=p,
+            title="Tokyo call",
+            now=NOW,
+            start_local=datetime(2026, 11, 28, 17),
+            tz="Asia/Tokyo",
         )
         (occ,) = events.occurrences(s, p, *_window(date(2026, 11, 28), 1))
         assert occ.start == datetime(2026, 11, 28, 8, tzinfo=UTC)
@@ -273,14 +323,26 @@ def test_event_validation(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
         with pytest.raises(PaError):
-            events.create_event(s, principal=p, title="  ", now=NOW, start_local=datetime(2026, 11, 28, 9))
+            events.create_event(
+                s, principal=p, title="  ", now=NOW, start_local=datetime(2026, 11, 28, 9)
+            )
         with pytest.raises(PaError, match="ends before"):
             events.create_event(
-                s, principal=p, title="Back", now=NOW, start_local=datetime(2026, 11, 28, 9), end_local=datetime(2026, 11, 28, 8)
+                s,
+                principal=p,
+                title="Back",
+                now=NOW,
+                start_local=datetime(2026, 11, 28, 9),
+                end_local=datetime(2026, 11, 28, 8),
             )
         with pytest.raises(PaError, match="recurrence"):
             events.create_event(
-                s, principal=p, title="Bad", now=NOW, start_local=datetime(2026, 11, 28, 9), rrule="FREQ=SOMETIMES;COUNT=2"
+                s,
+                principal=p,
+                title="Bad",
+                now=NOW,
+                start_local=datetime(2026, 11, 28, 9),
+                rrule="FREQ=SOMETIMES;COUNT=2",
             )
 
 
@@ -288,18 +350,22 @@ def test_series_with_count_ends(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
         ev = events.create_event(
-            s, principal=p, title="Three", now=NOW, start_local=datetime(2026, 11, 2, 9), tz=ZONE, rrule="FREQ=WEEKLY;COUNT=3"
+            s,
+            principal=p,
+            title="Three",
+            now=NOW,
+            start_local=datetime(2026, 11, 2, 9),
+            tz=ZONE,
+            rrule="FREQ=WEEKLY;COUNT=3",
         )
         assert ev.series_until_utc is not None
-        days = [utc_to_local(o.start, ZONE).date() for o in events.occurrences(s, p, *_window(date(2026, 10, 1), 90))]
+        days = [
+            utc_to_local(o.start, ZONE).date()
+            for o in events.occurrences(s, p, *_window(date(2026, 10, 1), 90))
+        ]
         assert days == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/events.py _normalise_until() only strips 'Z;' and 'Z\\n', so an RRULE ending "
-    "in UNTIL=...Z (the usual form from calendar clients) is rejected as a bad recurrence",
-    strict=True,
-)
 def test_utc_until_at_end_of_rrule_is_accepted(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
@@ -310,11 +376,6 @@ def test_utc_until_at_end_of_rrule_is_accepted(store: Store) -> None:
         assert len(events.occurrences(s, p, *_window(date(2026, 11, 1), 30))) == 3
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/events.py _normalise_until() reads a UTC UNTIL (…Z) as wall time in the event "
-    "zone, so in Europe/Stockholm the last occurrence (09:00 local = 08:00Z = UNTIL) is dropped",
-    strict=True,
-)
 def test_utc_until_is_inclusive_in_event_zone(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
@@ -322,7 +383,10 @@ def test_utc_until_is_inclusive_in_event_zone(store: Store) -> None:
             s, principal=p, title="Until", now=NOW, start_local=datetime(2026, 11, 2, 9), tz=ZONE,
             rrule="FREQ=WEEKLY;UNTIL=20261116T080000Z;BYDAY=MO",
         )  # fmt: skip
-        days = [utc_to_local(o.start, ZONE).date() for o in events.occurrences(s, p, *_window(date(2026, 11, 1), 30))]
+        days = [
+            utc_to_local(o.start, ZONE).date()
+            for o in events.occurrences(s, p, *_window(date(2026, 11, 1), 30))
+        ]
         assert days == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, run_pa
 from sqlmodel import col, select
 
+from conftest import NOW, run_pa
 from pa_tui import migrations, sqlite_schema
 from pa_tui.errors import PaError, StoreError
 from pa_tui.models import AuditEntry, Contact, Principal, Request, Task
@@ -56,7 +56,9 @@ def test_resolve_store_precedence(isolated_env: Path, monkeypatch: pytest.Monkey
     assert resolve_store(None).sqlite_path == Path(os.environ["HOME"]) / ".local/share/pa-tui/pa.db"
 
 
-def test_resolve_store_server_url_is_not_sqlite_and_password_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resolve_store_server_url_is_not_sqlite_and_password_hidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("PA_DATABASE_URL", "postgresql+psycopg://pa:s3cret@db.example/pa")
     target = resolve_store(None)
     assert target.sqlite_path is None and not target.is_sqlite
@@ -89,7 +91,10 @@ def test_every_connection_has_the_pragmas(store: Store) -> None:
     conns = [store.engine.connect() for _ in range(3)]  # several pooled connections, not just one
     try:
         for conn in conns:
-            read = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}
+            read = {
+                p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+            }
             assert str(read["journal_mode"]).lower() == "wal"
             assert int(read["busy_timeout"]) >= 5000
             assert int(read["foreign_keys"]) == 1
@@ -186,7 +191,9 @@ def _contents(conn: sqlite3.Connection, table: str, columns: list[str]) -> list[
 
 
 @pytest.mark.parametrize("fixture", SCHEMA_FIXTURES, ids=[f.name for f in SCHEMA_FIXTURES])
-def test_migration_from_fixture_keeps_rows_and_meets_fresh_schema(fixture: Path, isolated_env: Path) -> None:
+def test_migration_from_fixture_keeps_rows_and_meets_fresh_schema(
+    fixture: Path, isolated_env: Path
+) -> None:
     old = isolated_env / "old" / "pa.db"
     old.parent.mkdir()
     conn = sqlite3.connect(old)
@@ -269,11 +276,6 @@ def test_newer_store_is_refused_and_left_alone(db_path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.xfail(
-    reason="BUG: store.py _sqlite_engine applies PRAGMA journal_mode=WAL on connect, before "
-    "_ensure_schema refuses a newer store, so a refused rollback-journal file is rewritten",
-    strict=True,
-)
 def test_refused_newer_store_keeps_its_bytes_even_without_wal(isolated_env: Path) -> None:
     path = isolated_env / "newer.db"
     conn = sqlite3.connect(path)
@@ -324,12 +326,39 @@ def _index_rows(store: Store) -> int:
 def test_search_index_follows_every_write(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
-        jose = contacts.create_contact(s, principal=p, name="José Álvarez", now=NOW, notes="prefers mornings; opera lover")
-        task = tasks.create_task(s, principal=p, title="Book lawyer", now=NOW, notes="contract review")
-        ev = events.create_event(s, principal=p, title="Strategy offsite", now=NOW, start_local=datetime(2026, 12, 1, 9), location="Sigtuna")
-        req = queue.create_request(s, principal=p, subject="Merger talk", now=NOW, from_name="Jane Roe", body="wants fifteen minutes")
-        secret = tasks.create_task(s, principal=p, title="Secret opera surprise", now=NOW, confidential=True)
-        ids = {"p": p.id, "jose": jose.id, "task": task.id, "ev": ev.id, "req": req.id, "secret": secret.id}
+        jose = contacts.create_contact(
+            s, principal=p, name="José Álvarez", now=NOW, notes="prefers mornings; opera lover"
+        )
+        task = tasks.create_task(
+            s, principal=p, title="Book lawyer", now=NOW, notes="contract review"
+        )
+        ev = events.create_event(
+            s,
+            principal=p,
+            title="Strategy offsite",
+            now=NOW,
+            start_local=datetime(2026, 12, 1, 9),
+            location="Sigtuna",
+        )
+        req = queue.create_request(
+            s,
+            principal=p,
+            subject="Merger talk",
+            now=NOW,
+            from_name="Jane Roe",
+            body="wants fifteen minutes",
+        )
+        secret = tasks.create_task(
+            s, principal=p, title="Secret opera surprise", now=NOW, confidential=True
+        )
+        ids = {
+            "p": p.id,
+            "jose": jose.id,
+            "task": task.id,
+            "ev": ev.id,
+            "req": req.id,
+            "secret": secret.id,
+        }
     pid = ids["p"]
 
     assert _search(store, pid, "jose") == [("contact", ids["jose"], True)]
@@ -375,17 +404,24 @@ def test_search_index_follows_every_write(store: Store) -> None:
 def test_name_match_ranks_before_note_match(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
-        noted = tasks.create_task(s, principal=p, title="Call lawyer", now=NOW, notes="ask Berg about it")
+        noted = tasks.create_task(
+            s, principal=p, title="Call lawyer", now=NOW, notes="ask Berg about it"
+        )
         named = contacts.create_contact(s, principal=p, name="Karin Berg", now=NOW)
         # The other way round too: a task titled Berg beats a contact whose notes mention Berg,
         # so the order is by where the word matched, not by kind.
         titled = tasks.create_task(s, principal=p, title="Bergman retrospective", now=NOW)
-        contact_note = contacts.create_contact(s, principal=p, name="Olle Ek", now=NOW, notes="Bergman fan")
+        contact_note = contacts.create_contact(
+            s, principal=p, name="Olle Ek", now=NOW, notes="Bergman fan"
+        )
         pid = p.id
     hits = _search(store, pid, "berg")
     assert hits[:2] == [("contact", named.id, True), ("task", titled.id, True)]
     assert set(hits[2:]) == {("task", noted.id, False), ("contact", contact_note.id, False)}
-    assert _search(store, pid, "bergman") == [("task", titled.id, True), ("contact", contact_note.id, False)]
+    assert _search(store, pid, "bergman") == [
+        ("task", titled.id, True),
+        ("contact", contact_note.id, False),
+    ]
 
 
 def test_search_is_per_principal(store: Store) -> None:
@@ -398,11 +434,6 @@ def test_search_is_per_principal(store: Store) -> None:
     assert _search(store, ids[0], "holm") == [("contact", ids[1], True)]
 
 
-@pytest.mark.xfail(
-    reason="BUG: services/search.py search_ids() truncates FTS hits to `limit` across all principals "
-    "before search() filters by principal, so another principal's matches crowd this one's out",
-    strict=True,
-)
 def test_search_finds_own_rows_when_another_principal_has_many(store: Store) -> None:
     with store.write() as s:
         me = principals.ensure_default(s, now=NOW)
@@ -419,7 +450,9 @@ def test_search_finds_own_rows_when_another_principal_has_many(store: Store) -> 
 
 def _audit(store: Store, rid: int) -> list[tuple[Any, ...]]:
     with store.read() as s:
-        rows = s.exec(select(AuditEntry).where(col(AuditEntry.entity_id) == rid).order_by(col(AuditEntry.id))).all()
+        rows = s.exec(
+            select(AuditEntry).where(col(AuditEntry.entity_id) == rid).order_by(col(AuditEntry.id))
+        ).all()
         return [(a.entity, a.from_status, a.to_status, a.note, a.actor, a.at) for a in rows]
 
 
@@ -427,7 +460,9 @@ def test_audit_rows_from_triggers(store: Store) -> None:
     later = NOW + timedelta(hours=2)
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
-        item = queue.create_request(s, principal=p, subject="Budget meeting", now=NOW, kind="meeting_request")
+        item = queue.create_request(
+            s, principal=p, subject="Budget meeting", now=NOW, kind="meeting_request"
+        )
         rid = item.id
     assert rid is not None
     first = _audit(store, rid)
@@ -446,7 +481,14 @@ def test_audit_rows_from_triggers(store: Store) -> None:
 
     with store.write() as s:
         item = s.get(Request, rid)
-        queue.set_status(s, item, "deferred", now=later + timedelta(hours=1), note="still after the board", actor="bo")
+        queue.set_status(
+            s,
+            item,
+            "deferred",
+            now=later + timedelta(hours=1),
+            note="still after the board",
+            actor="bo",
+        )
     assert len(_audit(store, rid)) == 2
 
     with store.write() as s:
@@ -474,7 +516,15 @@ def test_audit_rows_for_writes_outside_the_services(store: Store, db_path: Path)
 def test_foreign_keys_cascade(store: Store) -> None:
     with store.write() as s:
         p = principals.ensure_default(s, now=NOW)
-        c = contacts.create_contact(s, principal=p, name="Gone Soon", now=NOW, emails=["g@example.com"], phones=["+46 70 123 45 67"], birthday="1970-01-02")
+        c = contacts.create_contact(
+            s,
+            principal=p,
+            name="Gone Soon",
+            now=NOW,
+            emails=["g@example.com"],
+            phones=["+46 70 123 45 67"],
+            birthday="1970-01-02",
+        )
         cid = c.id
     with store.write() as s:
         s.delete(s.get(Contact, cid))

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pa_tui.paths import StoreTarget, resolve_store
 from pa_tui.services.capture import Capture, CaptureError, Token, parse, tokens_from_argv
 from pa_tui.services.capture_rows import event_fields, request_fields, task_fields
-from pa_tui.services.textsafe import clean
+from pa_tui.services.textsafe import clean, json_safe
 
 # No dataclasses, typing, json, pathlib or argparse at import: each costs 6-13 ms per capture.
 TYPE_CHECKING = False
@@ -580,7 +580,7 @@ def _print(result: Result, opts: Options) -> None:
         }
         if result.item.line_no:
             data["line"] = result.item.line_no
-        print(json.dumps(data, ensure_ascii=False))
+        print(json_safe(json.dumps(data, ensure_ascii=False)))
         return
     head = f"would create {result.kind}" if typed is None else f"created {typed}"
     line = f"{head} {json.dumps(title, ensure_ascii=False)} · " + " · ".join(describe(result))

@@ -11,6 +11,7 @@ from pa_tui.commands.output import print_json
 from pa_tui.models import Contact
 from pa_tui.services import display
 from pa_tui.services.brief import Brief, build_brief
+from pa_tui.services.listing import Listing
 from pa_tui.services.textsafe import clean
 
 
@@ -66,9 +67,7 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
         turns = f" turns {d.turns}" if d.turns is not None and d.kind == "birthday" else ""
         what = d.label or d.kind
         out.append(f"{bullet}{d.when:%a %d %b}: {who} — {what}{turns}")
-    if brief.hidden:
-        out += [
-            "",
-            f"{brief.hidden} confidential items not shown (--include-confidential shows them)",
-        ]
+    hidden = Listing([], hidden=brief.hidden).hidden_note()
+    if hidden:
+        out += ["", hidden]
     return out

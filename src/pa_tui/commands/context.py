@@ -17,8 +17,14 @@ def store_for(args: argparse.Namespace) -> Store:
 
 def principal_and_now(store: Store, args: argparse.Namespace) -> tuple[Principal, datetime]:
     """The principal asked for (or the default one, made on first use) and now in its zone."""
-    with store.write() as session:
-        principal = principals.resolve_principal(
-            session, getattr(args, "principal", None), now=now_utc(machine_zone())
+    name = getattr(args, "principal", None)
+    with store.read() as session:
+        found = (
+            principals.find_principal(session, name)
+            if name
+            else principals.default_principal(session)
         )
-    return principal, now_utc(principal.tz)
+    if found is None:  # first use: only then take the write lock
+        with store.write() as session:
+            found = principals.ensure_default(session, now=now_utc(machine_zone()))
+    return found, now_utc(found.tz)

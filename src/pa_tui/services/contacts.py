@@ -53,12 +53,12 @@ def create_contact(
         raise PaError("contact name is empty")
     _check(vip=vip, policy=policy)
     assert principal.id is not None
-    given, _, family = name.strip().rpartition(" ")
+    given, family = _split_name(name)
     contact = Contact(
         principal_id=principal.id,
         name=name.strip(),
-        given_name=given or None,
-        family_name=family or None,
+        given_name=given,
+        family_name=family,
         org=org,
         role=role,
         vip=vip,
@@ -115,6 +115,23 @@ def set_birthday(session: Session, contact: Contact, text: str) -> ImportantDate
     return row
 
 
+def birthday_of(session: Session, contact_id: int) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of the contact's own birthday."""
+    row = session.exec(
+        select(ImportantDate).where(
+            col(ImportantDate.contact_id) == contact_id,
+            col(ImportantDate.kind) == "birthday",
+            col(ImportantDate.relation_id).is_(None),
+        )
+    ).first()
+    return (row.year, row.month, row.day) if row else None
+
+
+def _split_name(name: str) -> tuple[str | None, str | None]:
+    given, _, family = name.strip().rpartition(" ")
+    return (given or None, family or None) if given else (family or None, None)
+
+
 def edit_contact(
     session: Session,
     contact: Contact,
@@ -137,6 +154,7 @@ def edit_contact(
         if not name.strip():
             raise PaError("contact name is empty")
         contact.name = name.strip()
+        contact.given_name, contact.family_name = _split_name(name)
     for attr, value in (
         ("org", org),
         ("role", role),
@@ -225,7 +243,7 @@ def match_contacts(session: Session, principal: Principal, term: str) -> list[Co
         return exact
     from pa_tui.services.search import search_ids
 
-    ids = search_ids(session, "contact", term, names_only=True, limit=20)
+    ids = search_ids(session, "contact", term, principal_id=principal.id, names_only=True, limit=20)
     if not ids:
         return []
     rows = session.exec(base.where(col(Contact.id).in_(ids))).all()

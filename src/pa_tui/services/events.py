@@ -6,6 +6,7 @@ the contract: a range query yields only occurrences in the window and never mate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -69,14 +70,23 @@ def _rule(event: Event, zone: str):  # type: ignore[no-untyped-def]
         if ex.strip():
             text += f"\nEXDATE:{_ical_local(ex.strip())}"
     try:
-        return rrulestr(_normalise_until(text), dtstart=dtstart, forceset=True)
+        return rrulestr(_normalise_until(text, zone), dtstart=dtstart, forceset=True)
     except (ValueError, TypeError) as exc:
         raise PaError(f"event {event.title!r}: bad recurrence {event.rrule!r}: {exc}") from None
 
 
-def _normalise_until(text: str) -> str:
-    # Naive dtstart needs a naive UNTIL: clients send UNTIL=...Z; read it as wall time instead.
-    return text.replace("Z;", ";").replace("Z\n", "\n") if "UNTIL=" in text else text
+_UTC_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})Z")
+
+
+def _normalise_until(text: str, zone: str) -> str:
+    """Series run on naive wall time, so a UTC UNTIL (what clients send) becomes wall time in
+    the event's zone: UNTIL=20261116T080000Z in Stockholm is 09:00 local, inclusive."""
+
+    def local(m: re.Match[str]) -> str:
+        instant = datetime.strptime(m.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+        return f"UNTIL={utc_to_local(instant, zone):%Y%m%dT%H%M%S}"
+
+    return _UTC_UNTIL.sub(local, text)
 
 
 def _ical_local(value: str) -> str:

@@ -69,6 +69,12 @@ def describe(session: Session, typed_id: str) -> dict[str, Any]:
     if kind == "contact":
         data["emails"] = [e.value for e in contacts.emails_of(session, row.id)]
         data["phones"] = [p.value for p in contacts.phones_of(session, row.id)]
+        born = contacts.birthday_of(session, row.id)
+        if born is not None:
+            year, month, day = born
+            data["birthday"] = (
+                f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+            )
     if kind == "request":
         data["history"] = [
             f"{a.at.isoformat()} {a.from_status or '-'} -> {a.to_status}"

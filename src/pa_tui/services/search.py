@@ -41,24 +41,39 @@ class Hit:
 
 
 def search_ids(
-    session: Session, kind: str, term: str, *, names_only: bool = False, limit: int = 50
+    session: Session,
+    kind: str,
+    term: str,
+    *,
+    principal_id: int | None = None,
+    names_only: bool = False,
+    limit: int = 50,
 ) -> list[int]:
-    """Ids of one kind matching `term`: name matches first, then (unless names_only) body matches."""
+    """Ids of one kind matching `term`: name matches first, then (unless names_only) body matches.
+
+    The principal filter runs inside the index query, so another principal's many matches never
+    crowd out this one's.
+    """
     if session.get_bind().dialect.name != "sqlite":
-        return _like_ids(session, kind, term, names_only=names_only, limit=limit)
+        return _like_ids(
+            session, kind, term, principal_id=principal_id, names_only=names_only, limit=limit
+        )
     query = sqlite_schema.fts_query(term)
     if query is None:
         return []
     code = sqlite_schema.KIND_CODES[kind]
     ids: list[int] = []
     columns = ("name",) if names_only else ("name", "body")
+    owner = "" if principal_id is None else f" AND t.principal_id = {int(principal_id)}"
+    table = _MODELS[kind].__tablename__
     for column in columns:
         rows = session.connection().execute(
             text(
-                "SELECT rowid FROM search_idx WHERE search_idx MATCH :q AND rowid % 8 = :code "
-                "ORDER BY rank LIMIT :lim"
+                f"SELECT s.rowid FROM search_idx s JOIN {table} t ON t.id = s.rowid / 8 "
+                f"WHERE search_idx MATCH :q AND s.rowid % 8 = :code{owner} "
+                "ORDER BY s.rank LIMIT :lim"
             ),
-            {"q": f"{column} : ({query})", "code": code, "lim": limit * 4},
+            {"q": f"{column} : ({query})", "code": code, "lim": limit},
         )
         for (rowid,) in rows:
             rid = rowid // 8
@@ -69,13 +84,23 @@ def search_ids(
     return ids[:limit]
 
 
-def _like_ids(session: Session, kind: str, term: str, *, names_only: bool, limit: int) -> list[int]:
+def _like_ids(
+    session: Session,
+    kind: str,
+    term: str,
+    *,
+    principal_id: int | None,
+    names_only: bool,
+    limit: int,
+) -> list[int]:
     model = _MODELS[kind]
     words = term.split()
     ids: list[int] = []
     groups = [_NAME_COLS[kind]] + ([] if names_only else [_BODY_COLS[kind]])
     for cols in groups:
         query = select(model.id)
+        if principal_id is not None:
+            query = query.where(col(model.principal_id) == principal_id)
         for word in words:
             query = query.where(or_(*(col(getattr(model, c)).ilike(f"%{word}%") for c in cols)))
         for (rid,) in session.exec(query.limit(limit)).all():
@@ -98,7 +123,9 @@ def search(
     for names_only in (True, False):
         for kind in kinds:
             model = _MODELS[kind]
-            ids = search_ids(session, kind, term, names_only=names_only, limit=limit)
+            ids = search_ids(
+                session, kind, term, principal_id=principal_id, names_only=names_only, limit=limit
+            )
             if not ids:
                 continue
             rows: list[Any] = session.exec(  # type: ignore[assignment]

@@ -15,3 +15,12 @@ def clean(value: object, *, single_line: bool = False) -> str:
     if single_line:
         text = text.replace("\n", " ").replace("\t", " ")
     return text
+
+
+_JSON_RAW = re.compile(r"[\x7f-\x9f]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with DEL and C1 controls escaped (json.dumps leaves them raw with ensure_ascii
+    off, and 0x9b is a CSI to many terminals); still valid JSON with the same value."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

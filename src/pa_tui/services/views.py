@@ -1,0 +1,234 @@
+"""What the cockpit's lists show: ordered ids (cheap, the whole list) and rows for a window of them.
+
+A list of 100k rows costs one query of ids; only the rows on screen are fetched in full. The
+cockpit calls these from thread workers, so a key never waits on the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, or_, select
+
+from pa_tui.models import Contact, Principal, Request, Task
+from pa_tui.services import display, search
+from pa_tui.services.scoring import Score, score
+from pa_tui.services.timeutil import as_utc, local_today
+
+
+@dataclass
+class ListRow:
+    """One line of a list: a typed id, its cells, and flags the screen styles by."""
+
+    key: str  # typed id: t12, r7, c5 (events: e3@2026-11-27T09:00)
+    cells: list[str]
+    confidential: bool = False
+    flags: set[str] = field(default_factory=set)  # overdue, urgent, overlap, recurring, done
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+TASK_FILTERS = ("today", "overdue", "waiting", "all")
+
+
+def task_ids(
+    session: Session, principal: Principal, *, now: datetime, mode: str = "all", term: str = ""
+) -> list[int]:
+    """Open tasks of a filter, ordered by due date then priority; `term` narrows through FTS."""
+    today = local_today(now, principal.tz)
+    query = select(Task.id).where(col(Task.principal_id) == principal.id)
+    if mode == "today":
+        query = query.where(col(Task.status).in_(("todo", "waiting")), col(Task.due_date) <= today)
+    elif mode == "overdue":
+        query = query.where(col(Task.status).in_(("todo", "waiting")), col(Task.due_date) < today)
+    elif mode == "waiting":
+        query = query.where(
+            or_(col(Task.status) == "waiting", col(Task.delegated_to_id).is_not(None)),
+            col(Task.status).in_(("todo", "waiting")),
+        )
+    else:
+        query = query.where(col(Task.status).in_(("todo", "waiting")))
+    if term:
+        project = (
+            term[4:] if term.startswith("pro:") else term[1:] if term.startswith("#") else None
+        )
+        if project:
+            query = query.where(col(Task.project) == project)
+        elif term.startswith("+"):
+            query = query.where(col(Task.tags).like(f"%{term[1:].lower()}%"))
+        else:
+            query = query.where(
+                col(Task.id).in_(
+                    search.search_ids(session, "task", term, principal_id=principal.id, limit=500)
+                )
+            )
+    query = query.order_by(
+        col(Task.due_date).is_(None), col(Task.due_date), col(Task.priority), col(Task.id)
+    )
+    return [int(i) for i in session.exec(query).all() if i is not None]
+
+
+def task_rows(
+    session: Session, principal: Principal, ids: list[int], *, now: datetime
+) -> list[ListRow]:
+    today = local_today(now, principal.tz)
+    found = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(ids))).all()}
+    names = _contact_names(session, [t.delegated_to_id for t in found.values()])
+    out = []
+    for i in ids:
+        t = found.get(i)
+        if t is None:
+            continue
+        flags = set()
+        if t.due_date and t.due_date < today and t.status in ("todo", "waiting"):
+            flags.add("overdue")
+        if t.priority == 1:
+            flags.add("urgent")
+        if t.status in ("done", "cancelled"):
+            flags.add("done")
+        who = names.get(t.delegated_to_id or 0)
+        out.append(
+            ListRow(
+                f"t{t.id}",
+                [
+                    f"t{t.id}",
+                    display.PRIORITY_LABEL.get(t.priority, ""),
+                    display.task_due(t, principal.tz),
+                    t.title,
+                    " ".join(
+                        x
+                        for x in (
+                            f"pro:{t.project}" if t.project else "",
+                            " ".join(f"+{g}" for g in (t.tags or "").split()),
+                            f"→{who}" if who else "",
+                        )
+                        if x
+                    ),
+                ],
+                t.confidential,
+                flags,
+            )
+        )
+    return out
+
+
+def _contact_names(session: Session, ids: list[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = session.exec(select(Contact.id, Contact.name).where(col(Contact.id).in_(wanted))).all()
+    return {int(i): n for i, n in rows if i is not None}
+
+
+def queue_ids(
+    session: Session, principal: Principal, *, now: datetime, term: str = ""
+) -> list[int]:
+    """Open queue items, highest score first (computed over light tuples, then ids kept)."""
+    query: Any = (
+        select(Request.id, Request.urgency, Contact.vip, Request.received_at, Request.deadline)
+        .join(Contact, col(Contact.id) == col(Request.contact_id), isouter=True)
+        .where(
+            col(Request.principal_id) == principal.id,
+            col(Request.status).in_(("new", "deferred")),
+            or_(col(Request.snooze_until).is_(None), col(Request.snooze_until) <= now),
+        )
+    )
+    if term:
+        query = query.where(
+            col(Request.id).in_(
+                search.search_ids(session, "request", term, principal_id=principal.id, limit=500)
+            )
+        )
+    scored = []
+    for rid, urgency, vip, received, deadline in session.exec(query).all():
+        s = score(urgency=urgency, vip=vip or 0, received_at=received, deadline=deadline, now=now)
+        scored.append((-s.total, received, rid))
+    scored.sort()
+    return [int(rid) for _, _, rid in scored]
+
+
+def queue_rows(
+    session: Session, principal: Principal, ids: list[int], *, now: datetime
+) -> list[ListRow]:
+    found = {r.id: r for r in session.exec(select(Request).where(col(Request.id).in_(ids))).all()}
+    people = {
+        c.id: c
+        for c in session.exec(
+            select(Contact).where(
+                col(Contact.id).in_({r.contact_id for r in found.values() if r.contact_id})
+            )
+        ).all()
+    }
+    out = []
+    for i in ids:
+        r = found.get(i)
+        if r is None:
+            continue
+        contact = people.get(r.contact_id) if r.contact_id else None
+        s: Score = score(
+            urgency=r.urgency,
+            vip=contact.vip if contact else 0,
+            received_at=r.received_at,
+            deadline=r.deadline,
+            now=now,
+        )
+        age = now - as_utc(r.received_at)
+        flags = {"urgent"} if r.urgency == 1 else set()
+        out.append(
+            ListRow(
+                f"r{r.id}",
+                [
+                    f"r{r.id}",
+                    str(s.total),
+                    display.KIND_LABEL.get(r.kind, r.kind),
+                    display.sender(r, contact),
+                    r.subject,
+                    _age(age),
+                ],
+                r.confidential or bool(contact and contact.confidential),
+                flags,
+                {"score": s},
+            )
+        )
+    return out
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)}m"
+    if minutes < 60 * 48:
+        return f"{minutes // 60}h"
+    return f"{minutes // (60 * 24)}d"
+
+
+def contact_ids(session: Session, principal: Principal, *, term: str = "") -> list[int]:
+    """Contacts by name; with a term, FTS matches (names first) in their rank order."""
+    if term:
+        return search.search_ids(session, "contact", term, principal_id=principal.id, limit=500)
+    query = (
+        select(Contact.id)
+        .where(col(Contact.principal_id) == principal.id)
+        .order_by(func.lower(col(Contact.name)), col(Contact.id))
+    )
+    return [int(i) for i in session.exec(query).all() if i is not None]
+
+
+def contact_rows(session: Session, ids: list[int]) -> list[ListRow]:
+    found = {c.id: c for c in session.exec(select(Contact).where(col(Contact.id).in_(ids))).all()}
+    out = []
+    for i in ids:
+        c = found.get(i)
+        if c is None:
+            continue
+        out.append(
+            ListRow(
+                f"c{c.id}",
+                [f"c{c.id}", c.name, c.org or "", c.role or "", "★" * c.vip, c.policy],
+                c.confidential,
+                {"staff"} if c.is_staff else set(),
+            )
+        )
+    return out
