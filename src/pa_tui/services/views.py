@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select  # sqlmodel's select types at most 4 columns
 from sqlmodel import Session, col, or_, select
 
 from pa_tui.models import Contact, Principal, Request, Task
@@ -127,7 +128,13 @@ def queue_ids(
 ) -> list[int]:
     """Open queue items, highest score first (computed over light tuples, then ids kept)."""
     query: Any = (
-        select(Request.id, Request.urgency, Contact.vip, Request.received_at, Request.deadline)
+        sa_select(
+            col(Request.id),
+            col(Request.urgency),
+            col(Contact.vip),
+            col(Request.received_at),
+            col(Request.deadline),
+        )
         .join(Contact, col(Contact.id) == col(Request.contact_id), isouter=True)
         .where(
             col(Request.principal_id) == principal.id,
@@ -142,7 +149,7 @@ def queue_ids(
             )
         )
     scored = []
-    for rid, urgency, vip, received, deadline in session.exec(query).all():
+    for rid, urgency, vip, received, deadline in session.execute(query).all():
         s = score(urgency=urgency, vip=vip or 0, received_at=received, deadline=deadline, now=now)
         scored.append((-s.total, received, rid))
     scored.sort()
