@@ -26,6 +26,7 @@ class ListRow:
 
     key: str  # typed id: t12, r7, c5 (events: e3@2026-11-27T09:00)
     cells: list[str]
+    ref: int = -1  # what the list orders by: the row id (or an index for agenda lines)
     confidential: bool = False
     flags: set[str] = field(default_factory=set)  # overdue, urgent, overlap, recurring, done
     extra: dict[str, Any] = field(default_factory=dict)
@@ -92,8 +93,9 @@ def task_rows(
         who = names.get(t.delegated_to_id or 0)
         out.append(
             ListRow(
-                f"t{t.id}",
-                [
+                key=f"t{t.id}",
+                ref=i,
+                cells=[
                     f"t{t.id}",
                     display.PRIORITY_LABEL.get(t.priority, ""),
                     display.task_due(t, principal.tz),
@@ -108,8 +110,8 @@ def task_rows(
                         if x
                     ),
                 ],
-                t.confidential,
-                flags,
+                confidential=t.confidential,
+                flags=flags,
             )
         )
     return out
@@ -185,8 +187,9 @@ def queue_rows(
         flags = {"urgent"} if r.urgency == 1 else set()
         out.append(
             ListRow(
-                f"r{r.id}",
-                [
+                key=f"r{r.id}",
+                ref=i,
+                cells=[
                     f"r{r.id}",
                     str(s.total),
                     display.KIND_LABEL.get(r.kind, r.kind),
@@ -194,9 +197,9 @@ def queue_rows(
                     r.subject,
                     _age(age),
                 ],
-                r.confidential or bool(contact and contact.confidential),
-                flags,
-                {"score": s},
+                confidential=r.confidential or bool(contact and contact.confidential),
+                flags=flags,
+                extra={"score": s},
             )
         )
     return out
@@ -232,10 +235,11 @@ def contact_rows(session: Session, ids: list[int]) -> list[ListRow]:
             continue
         out.append(
             ListRow(
-                f"c{c.id}",
-                [f"c{c.id}", c.name, c.org or "", c.role or "", "★" * c.vip, c.policy],
-                c.confidential,
-                {"staff"} if c.is_staff else set(),
+                key=f"c{c.id}",
+                ref=i,
+                cells=[f"c{c.id}", c.name, c.org or "", c.role or "", "★" * c.vip, c.policy],
+                confidential=c.confidential,
+                flags={"staff"} if c.is_staff else set(),
             )
         )
     return out
