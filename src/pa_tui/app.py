@@ -1,29 +1,535 @@
-"""The Textual cockpit (placeholder until the cockpit issue lands its screens)."""
+"""The Textual cockpit: modes for Today, Agenda, Queue, Contacts and Tasks, and the actions they share.
+
+Every write goes through `act()`: one transaction, one undo step. Reads happen in the screens'
+thread workers. The store and the clock come in through the constructor, so tests run the real
+app on a temp store at a fixed time.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import os
+import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from rich.text import Text
+from sqlmodel import Session, col, select
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from pa_tui.errors import PaError
+from pa_tui.models import Contact, Event, Principal, Request, Task
+from pa_tui.screens.agenda import AgendaScreen
+from pa_tui.screens.contacts import ContactsScreen
+from pa_tui.screens.help import HelpScreen
+from pa_tui.screens.modals import ChoiceModal, FormField, FormModal
+from pa_tui.screens.palette import JumpProvider, PaCommands
+from pa_tui.screens.queue import QueueScreen
+from pa_tui.screens.tasks import TasksScreen
+from pa_tui.screens.today import TodayScreen
+from pa_tui.services import capture, principals, records, tasks, triage
+from pa_tui.services.capture_apply import apply_item
+from pa_tui.services.capture_items import KIND_OF_COMMAND, build_item
+from pa_tui.services.clock import machine_zone, now_utc
+from pa_tui.services.contacts import parse_partial_date
+from pa_tui.services.textsafe import clean
+from pa_tui.services.timeutil import local_to_utc, local_today
+from pa_tui.services.undo import UndoStack
 from pa_tui.store import Store, open_store
+
+Clock = Callable[[], datetime]
+Editor = Callable[[str], str | None]
+
+MODE_KEYS = {"today": "1", "agenda": "2", "queue": "3", "contacts": "4", "tasks": "5"}
 
 
 class PaApp(App[None]):
     TITLE = "pa-tui"
-    BINDINGS = [("q", "quit", "Quit"), ("ctrl+q", "quit", "Quit")]
+    CSS_PATH = "pa.tcss"
+    MODES = {
+        "today": TodayScreen,
+        "agenda": AgendaScreen,
+        "queue": QueueScreen,
+        "contacts": ContactsScreen,
+        "tasks": TasksScreen,
+    }
+    DEFAULT_MODE = "today"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS = App.COMMANDS | {PaCommands, JumpProvider}
+    BINDINGS = [
+        Binding("1", "switch_mode('today')", "Today", id="app.today"),
+        Binding("2", "switch_mode('agenda')", "Agenda", id="app.agenda"),
+        Binding("3", "switch_mode('queue')", "Queue", id="app.queue"),
+        Binding("4", "switch_mode('contacts')", "Contacts", id="app.contacts"),
+        Binding("5", "switch_mode('tasks')", "Tasks", id="app.tasks"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("P", "switch_principal", "Principal", show=False, id="app.principal"),
+        Binding("ctrl+g", "privacy", "Privacy", show=False, id="app.privacy"),
+        Binding("u", "undo", "Undo", show=False, id="app.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="app.redo"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.theme"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
 
-    def __init__(self, store: Store) -> None:
+    privacy: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        principal: str | None = None,
+        editor: Editor | None = None,
+        keymap: dict[str, str] | None = None,
+        live_interval: float = 1.0,
+    ) -> None:
         super().__init__()
         self.store = store
+        self._clock = clock
+        self.editor = editor or self._external_editor
+        self.undo_stack = UndoStack(store)
+        self.live_interval = live_interval
+        self._data_version: int | None = None
+        self._watch_conn: sqlite3.Connection | None = None
+        with store.read() as session:
+            found = (
+                principals.find_principal(session, principal)
+                if principal
+                else principals.default_principal(session)
+            )
+        if found is None:
+            with store.write() as session:
+                found = principals.ensure_default(session, now=now_utc(machine_zone()))
+        self.principal: Principal = found
+        if keymap:
+            self.set_keymap(keymap)
+        if os.environ.get("NO_COLOR"):
+            self.theme = "textual-ansi"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(
-            f"pa-tui cockpit on {self.store.target.describe()}", id="placeholder", markup=False
+    # ---- time
+    def now(self) -> datetime:
+        if self._clock is not None:
+            return self._clock().astimezone(UTC)
+        return now_utc(self.principal.tz)
+
+    def today(self) -> date:
+        return local_today(self.now(), self.principal.tz)
+
+    # ---- lifecycle
+    def on_mount(self) -> None:
+        self._update_titles()
+        if self.store.target.sqlite_file and self.live_interval > 0:
+            self._watch_conn = sqlite3.connect(
+                f"file:{self.store.target.sqlite_file}?mode=ro", uri=True, check_same_thread=False
+            )
+            self._data_version = self._read_data_version()
+            self.set_interval(self.live_interval, self._poll_changes)
+
+    def on_unmount(self) -> None:
+        if self._watch_conn is not None:
+            self._watch_conn.close()
+
+    def _read_data_version(self) -> int | None:
+        if self._watch_conn is None:
+            return None
+        try:
+            return int(self._watch_conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
+
+    def _poll_changes(self) -> None:
+        """Another process committed (a `pa call` over ssh): reload what is on screen.
+
+        PRAGMA data_version on one dedicated connection changes on every commit by any other
+        connection; in WAL mode the db file's mtime and size do not.
+        """
+        version = self._read_data_version()
+        if version is not None and version != self._data_version:
+            self._data_version = version
+            self.reload_screen()
+
+    def reload_screen(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            reload()
+
+    def _update_titles(self) -> None:
+        self.title = f"pa-tui — {self.principal.name}"
+        self.sub_title = f"{self.today():%a %d %b %Y} · {self.principal.tz}"
+
+    # ---- writes: one transaction, one undo step
+    @contextmanager
+    def act(self, label: str) -> Iterator[Session]:
+        with self.undo_stack.action(label) as session:
+            yield session
+
+    def _run(self, label: str, fn: Callable[[Session], Any]) -> Any:
+        try:
+            with self.act(label) as session:
+                return fn(session)
+        except PaError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return None
+
+    def capture(self, line: str) -> str | None:
+        """A capture-bar line (`add ...`, `event ...`, `call ...`, `req ...`); returns the new key."""
+        words = line.strip().split(None, 1)
+        if not words or words[0].lower() not in KIND_OF_COMMAND:
+            self.notify("Start with add, event, call or req.", severity="warning", markup=False)
+            return None
+        command = words[0].lower()
+        try:
+            item = build_item(
+                command,
+                capture.tokens_from_line(words[1] if len(words) > 1 else ""),
+                today=self.today(),
+                shorthands=True,
+                line_no=None,
+            )
+        except capture.CaptureError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return None
+        principal = self.principal
+        if item.cap.principal:
+            try:
+                with self.store.read() as session:
+                    principal = principals.find_principal(session, item.cap.principal)
+            except PaError as exc:
+                self.notify(clean(str(exc)), severity="error", markup=False)
+                return None
+
+        def write(session: Session) -> Any:
+            return apply_item(session, item, principal, now=self.now(), actor=_actor())
+
+        try:
+            outcome = self._run(f"capture {command}", write)
+        except capture.CaptureError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return None
+        if outcome is None:
+            return None
+        result, _row = outcome
+        key = f"{result.kind[0]}{result.id}"
+        from pa_tui.services.capture_items import describe
+
+        self.notify(
+            clean(f"created {key} · " + " · ".join(describe(result)), single_line=True),
+            markup=False,
         )
-        yield Footer()
+        for note in result.notes:
+            self.notify(clean(note), severity="warning", markup=False)
+        return key
+
+    def mark_done(self, key: str) -> None:
+        def done(session: Session) -> str:
+            kind, row = records.get_record(session, key)
+            if kind == "task":
+                nxt = tasks.complete_task(session, row, now=self.now(), tz=self.principal.tz)
+                return f"done {key}" + (f"; next t{nxt.id} due {nxt.due_date}" if nxt else "")
+            triage.done(session, row, now=self.now(), actor=_actor())
+            return f"done {key}"
+
+        message = self._run(f"done {key}", done)
+        if message:
+            self.notify(message, markup=False)
+
+    def delete(self, key: str) -> None:
+        message = self._run(f"delete {key}", lambda s: records.delete_record(s, key))
+        if message:
+            self.notify(clean(message, single_line=True) + " (u undoes)", markup=False)
+
+    def snooze_presets(self) -> dict[str, datetime]:
+        return triage.snooze_presets(self.now(), self.principal.tz)
+
+    def parse_when(self, text: str) -> datetime | None:
+        """A typed date/time (capture grammar) as an instant; 9:00 when no time is given."""
+        try:
+            cap = capture.parse_line(text, today=self.today())
+        except capture.CaptureError:
+            return None
+        day = cap.date or cap.due
+        if day is None and cap.time is None:
+            return None
+        wall = datetime.combine(day or self.today(), cap.time or time(9))
+        return local_to_utc(wall, self.principal.tz)
+
+    def date_error(self, text: str) -> str | None:
+        if not text.strip():
+            return "type a date, e.g. fri 9am"
+        try:
+            capture.parse_line(text, today=self.today())
+        except capture.CaptureError as exc:
+            return str(exc)
+        return None if self.parse_when(text) else "no date or time in that"
+
+    def snooze(self, key: str, until: datetime) -> None:
+        def apply(session: Session) -> str:
+            kind, row = records.get_record(session, key)
+            if kind == "request":
+                triage.snooze(session, row, until=until, now=self.now(), actor=_actor())
+            else:
+                row.due_date = local_today(until, self.principal.tz)
+                row.due_at = until if row.due_at is not None else None
+                row.updated_at = self.now()
+                session.add(row)
+            return f"{key} until {until.astimezone(_zone(self.principal.tz)):%a %d %b %H:%M}"
+
+        message = self._run(f"snooze {key}", apply)
+        if message:
+            self.notify(message, markup=False)
+
+    # ---- edit
+    def edit_form(self, key: str, on_saved: Callable[[], None]) -> None:
+        with self.store.read() as session:
+            try:
+                kind, row = records.get_record(session, key)
+            except PaError as exc:
+                self.notify(clean(str(exc)), severity="error", markup=False)
+                return
+        fields = _form_fields(kind, row, self.principal.tz)
+
+        def saved(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            if self._run(f"edit {key}", lambda s: _apply_form(s, kind, row.id, values, self)):
+                self.notify(f"saved {key}", markup=False)
+                on_saved()
+
+        self.push_screen(FormModal(f"Edit {key}", fields), saved)
+
+    def edit_in_editor(self, key: str) -> None:
+        """Notes of a task or contact, the agenda or minutes of an event, the body of a request."""
+        with self.store.read() as session:
+            kind, row = records.get_record(session, key)
+        attr = {"task": "notes", "contact": "notes", "request": "body", "event": "agenda"}[kind]
+        if kind == "event" and row.start_utc and row.start_utc.replace(tzinfo=UTC) < self.now():
+            attr = "minutes"  # past meetings get minutes, coming ones an agenda
+        new = self.editor(getattr(row, attr) or "")
+        if new is None or new == (getattr(row, attr) or ""):
+            return
+
+        def save(session: Session) -> bool:
+            _kind, fresh = records.get_record(session, key)
+            setattr(fresh, attr, new)
+            session.add(fresh)
+            return True
+
+        if self._run(f"edit {attr} of {key}", save):
+            self.notify(f"saved {attr} of {key}", markup=False)
+
+    def _external_editor(self, text: str) -> str | None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False) as fh:
+            fh.write(text)
+            path = fh.name
+        try:
+            os.chmod(path, 0o600)
+            with self.suspend():
+                subprocess.call([*editor.split(), path])
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+        finally:
+            os.unlink(path)
+
+    # ---- app keys
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self.notify("privacy mode " + ("on" if self.privacy else "off"), markup=False)
+
+    def watch_privacy(self) -> None:
+        refresh = getattr(self.screen, "refresh_privacy", None)
+        if callable(refresh):
+            refresh()
+
+    def action_undo(self) -> None:
+        label = self.undo_stack.undo()
+        self.notify(f"undid: {label}" if label else "nothing to undo", markup=False)
+        self.reload_screen()
+
+    def action_redo(self) -> None:
+        label = self.undo_stack.redo()
+        self.notify(f"redid: {label}" if label else "nothing to redo", markup=False)
+        self.reload_screen()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    def action_switch_principal(self) -> None:
+        with self.store.read() as session:
+            everyone = principals.list_principals(session)
+        if len(everyone) < 2:
+            self.notify("only one principal in this store", markup=False)
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.set_principal(everyone[index])
+
+        labels = [
+            f"{p.name} ({p.tz})" + (" ◀" if p.id == self.principal.id else "") for p in everyone
+        ]
+        self.push_screen(ChoiceModal("Whose day?", labels), picked)
+
+    def set_principal(self, principal: Principal) -> None:
+        self.principal = principal
+        self._update_titles()
+        self.reload_screen()
+
+    def jump_to(self, key: str) -> None:
+        """Open the screen that holds a record and put the cursor on it."""
+        mode = {"t": "tasks", "r": "queue", "c": "contacts", "e": "agenda"}[key[0]]
+        self.switch_mode(mode)
+        screen = self.screen
+        focus = getattr(screen, "focus_key", None)
+        if callable(focus):
+            focus(key)
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _actor() -> str:
+    return os.environ.get("USER") or "pa"
+
+
+def _form_fields(kind: str, row: Any, zone: str) -> list[FormField]:
+    def not_empty(v: str) -> str | None:
+        return None if v.strip() else "must not be empty"
+
+    def priority(v: str) -> str | None:
+        return None if v.strip() in ("1", "2", "3", "4") else "1 (urgent) to 4 (none)"
+
+    def optional_date(v: str) -> str | None:
+        if not v.strip():
+            return None
+        try:
+            date.fromisoformat(v.strip())
+        except ValueError:
+            return "YYYY-MM-DD"
+        return None
+
+    def vip(v: str) -> str | None:
+        return None if v.strip() in ("0", "1", "2", "3") else "0 to 3"
+
+    def policy(v: str) -> str | None:
+        return None if v.strip() in ("through", "screen", "block") else "through, screen or block"
+
+    def birthday(v: str) -> str | None:
+        if not v.strip():
+            return None
+        try:
+            parse_partial_date(v)
+        except PaError as exc:
+            return str(exc)
+        return None
+
+    if kind == "task":
+        return [
+            FormField("title", "Title", row.title, not_empty),
+            FormField("due_date", "Due (YYYY-MM-DD)", str(row.due_date or ""), optional_date),
+            FormField("priority", "Priority 1-4", str(row.priority), priority),
+            FormField("project", "Project", row.project or ""),
+            FormField("tags", "Tags (space-separated)", row.tags or ""),
+        ]
+    if kind == "contact":
+        return [
+            FormField("name", "Name", row.name, not_empty),
+            FormField("org", "Organisation", row.org or ""),
+            FormField("role", "Role", row.role or ""),
+            FormField("vip", "VIP tier 0-3", str(row.vip), vip),
+            FormField("policy", "Policy (through / screen / block)", row.policy, policy),
+            FormField("birthday", "Birthday (YYYY-MM-DD or --MM-DD)", "", birthday),
+        ]
+    if kind == "request":
+        return [
+            FormField("subject", "Subject", row.subject, not_empty),
+            FormField("urgency", "Urgency 1-4", str(row.urgency), priority),
+        ]
+    return [
+        FormField("title", "Title", row.title, not_empty),
+        FormField("location", "Location", row.location or ""),
+    ]
+
+
+def _apply_form(
+    session: Session, kind: str, row_id: int, values: dict[str, str], app: PaApp
+) -> bool:
+    from pa_tui.services import contacts
+
+    model: Any = {"task": Task, "contact": Contact, "request": Request, "event": Event}[kind]
+    row = session.get(model, row_id)
+    if row is None:
+        raise PaError(f"{kind} {row_id} is gone")
+    now = app.now()
+    if kind == "task":
+        row.title = values["title"].strip()
+        row.due_date = (
+            date.fromisoformat(values["due_date"]) if values["due_date"].strip() else None
+        )
+        row.priority = int(values["priority"])
+        row.project = values["project"].strip() or None
+        row.tags = " ".join(sorted({t.lower() for t in values["tags"].split()})) or None
+        row.updated_at = now
+        session.add(row)
+    elif kind == "contact":
+        contacts.edit_contact(
+            session,
+            row,
+            now=now,
+            name=values["name"],
+            org=values["org"].strip() or None,
+            role=values["role"].strip() or None,
+            vip=int(values["vip"]),
+            policy=values["policy"].strip(),
+            birthday=values["birthday"].strip() or None,
+        )
+    elif kind == "request":
+        row.subject = values["subject"].strip()
+        row.urgency = int(values["urgency"])
+        row.updated_at = now
+        session.add(row)
+    else:
+        row.title = values["title"].strip()
+        row.location = values["location"].strip() or None
+        row.updated_at = now
+        session.add(row)
+    return True
+
+
+def staff_of(session: Session, principal: Principal) -> list[Contact]:
+    return list(
+        session.exec(
+            select(Contact)
+            .where(col(Contact.principal_id) == principal.id, col(Contact.is_staff))
+            .order_by(col(Contact.name))
+        ).all()
+    )
+
+
+def literal(value: Any) -> Text:
+    return Text(clean(value))
 
 
 def run_app(db: str | None) -> int:
-    PaApp(open_store(db)).run()
+    from pa_tui.config import load_keymap
+
+    store = open_store(db)
+    try:
+        PaApp(store, keymap=load_keymap()).run()
+    finally:
+        store.close()
     return 0
+
+
+__all__ = ["PaApp", "run_app", "staff_of", "timedelta"]

@@ -49,7 +49,7 @@ class RecordList(ScrollView, can_focus=True):
     RecordList > .record-list--done { color: $text-muted; text-style: strike; }
     RecordList > .record-list--confidential { color: $warning; }
     RecordList > .record-list--dim { color: $text-muted; }
-    RecordList > .record-list--header { color: $text-muted; text-style: bold; }
+    RecordList > .record-list--header { color: $accent; text-style: bold; }
     """
     COMPONENT_CLASSES = {
         "record-list--cursor",
@@ -176,8 +176,19 @@ class RecordList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def action_cursor(self, delta: int) -> None:
-        if self.ids:
-            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + delta))
+        if not self.ids:
+            return
+        target = max(0, min(len(self.ids) - 1, self.cursor + delta))
+        # Section headers are not items: step over them when moving one line at a time.
+        step = 1 if delta > 0 else -1
+        while abs(delta) == 1 and self._is_header(target) and 0 <= target + step < len(self.ids):
+            target += step
+        if not self._is_header(target):
+            self.cursor = target
+
+    def _is_header(self, index: int) -> bool:
+        row = self._rows.get(index)
+        return row is not None and "header" in row.flags
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.size.height - 1))
@@ -244,6 +255,8 @@ class RecordList(ScrollView, can_focus=True):
         return Strip([Segment(self.format_row(row, width), style)], width)
 
     def format_row(self, row: ListRow, width: int) -> str:
+        if "header" in row.flags or "span" in row.flags:
+            return clean(" ".join(row.cells), single_line=True).ljust(width)[:width]
         cells = list(row.cells)
         if row.confidential and self.privacy:
             cells = [cells[0], *([MASK] + [""] * (len(cells) - 2) if len(cells) > 1 else [])]
@@ -259,6 +272,8 @@ class RecordList(ScrollView, can_focus=True):
     def _row_style(self, row: ListRow, index: int) -> Style:
         style = self.rich_style
         for flag, component in (
+            ("header", "record-list--header"),
+            ("dim", "record-list--dim"),
             ("overdue", "record-list--overdue"),
             ("urgent", "record-list--urgent"),
             ("done", "record-list--done"),

@@ -1,0 +1,1 @@
+"""The cockpit's screens, one module each; they call services and never write SQL."""

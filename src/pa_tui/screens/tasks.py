@@ -1,0 +1,97 @@
+"""Tasks: filters (f cycles today / overdue / waiting-delegated / all), complete, priority, reschedule."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from sqlmodel import Session
+from textual.binding import Binding
+
+from pa_tui.models import Contact, Task
+from pa_tui.screens.base import ListScreen, line, section
+from pa_tui.services import display, views
+from pa_tui.services.views import ListRow
+from pa_tui.widgets.record_list import Column
+
+
+class TasksScreen(ListScreen):
+    LABEL = "Tasks"
+    CAPTURE_PREFIX = "add "
+    EMPTY = "No tasks here. n adds one; f changes the filter."
+    COLUMNS = [
+        Column("id", 6),
+        Column("pri", 3),
+        Column("due", 16),
+        Column("title"),
+        Column("project/tags", 18),
+    ]
+    BINDINGS = [
+        Binding("f", "cycle_filter", "Filter: today/overdue/waiting/all", id="tasks.filter"),
+        Binding("p", "cycle_priority", "Priority", id="tasks.priority"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = "all"
+
+    def title_text(self) -> str:
+        return f"{super().title_text()} — showing {self.mode} (f)"
+
+    def load_ids(self, session: Session) -> list[int]:
+        return views.task_ids(
+            session, self.pa.principal, now=self.pa.now(), mode=self.mode, term=self.term
+        )
+
+    def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
+        return views.task_rows(session, self.pa.principal, ids, now=self.pa.now())
+
+    def load_detail(self, session: Session, row: ListRow) -> Text:
+        task = session.get(Task, int(row.key[1:]))
+        text = Text()
+        if task is None:
+            return text
+        section(text, task.title)
+        line(text, "id", row.key)
+        line(text, "status", task.status)
+        line(text, "due", display.task_due(task, self.pa.principal.tz))
+        line(text, "priority", display.PRIORITY_LABEL.get(task.priority) or "none")
+        line(text, "project", task.project)
+        line(text, "tags", task.tags)
+        line(text, "repeats", task.rrule)
+        for label, cid in (("about", task.contact_id), ("delegated to", task.delegated_to_id)):
+            if cid:
+                contact = session.get(Contact, cid)
+                line(text, label, contact.name if contact else f"c{cid}")
+        if task.request_id:
+            line(text, "from queue item", f"r{task.request_id}")
+        line(text, "confidential", "yes" if task.confidential else "")
+        if task.notes:
+            section(text, "Notes")
+            text.append(task.notes)
+        return text
+
+    def action_cycle_filter(self) -> None:
+        modes = views.TASK_FILTERS
+        self.mode = modes[(modes.index(self.mode) + 1) % len(modes)]
+        self.reload()
+
+    def action_cycle_priority(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+
+        def bump(session: Session) -> int:
+            task = session.get(Task, int(key[1:]))
+            assert task is not None
+            # 4 (none) -> 3 -> 2 -> 1 (urgent) -> 4
+            task.priority = 4 if task.priority == 1 else task.priority - 1
+            task.updated_at = self.pa.now()
+            session.add(task)
+            return task.priority
+
+        if self.pa._run(f"priority {key}", bump) is not None:
+            self.reload(keep_key=key)
+
+    def focus_key(self, key: str) -> None:
+        self.mode = "all"
+        self.term = ""
+        self.reload(keep_key=key)
