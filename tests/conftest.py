@@ -73,3 +73,34 @@ def run_pa(*args: str, stdin: str | None = None, env: dict[str, str] | None = No
 @pytest.fixture
 def pa():
     return run_pa
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    """The store filled with the deterministic demo data set at NOW (2 principals, ~300 contacts)."""
+    from pa_tui.services import demo
+
+    with store.write() as session:
+        demo.generate(session, now=NOW, size=0, seed=7)
+    return store
+
+
+@pytest.fixture
+def make_app():
+    """PaApp on a store at the fixed clock NOW, no live polling unless asked, editor injectable."""
+    from pa_tui.app import PaApp
+
+    def factory(store: Store, **kwargs):
+        kwargs.setdefault("clock", lambda: NOW)
+        kwargs.setdefault("live_interval", 0)
+        return PaApp(store, **kwargs)
+
+    return factory
+
+
+async def settle(app, pilot) -> None:
+    """Let thread workers finish and the screen repaint."""
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()

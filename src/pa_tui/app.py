@@ -108,8 +108,7 @@ class PaApp(App[None]):
         self.principal: Principal = found
         if keymap:
             self.set_keymap(keymap)
-        if os.environ.get("NO_COLOR"):
-            self.theme = "textual-ansi"
+        # NO_COLOR needs nothing here: Textual reads it and drops colour (the "nocolor" class).
 
     # ---- time
     def now(self) -> datetime:

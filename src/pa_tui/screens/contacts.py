@@ -166,8 +166,8 @@ def dossier(session: Session, contact_id: int, *, privacy: bool = False) -> Text
         for d in dates:
             who = ""
             if d.relation_id:
-                rel = session.get(Relation, d.relation_id)
-                who = f" ({rel.kind} {rel.other_name or ''})".rstrip() if rel else ""
+                owner = session.get(Relation, d.relation_id)
+                who = f" ({owner.kind} {owner.other_name or ''})" if owner else ""
             year = f"{d.year}-" if d.year else "--"
             line(text, f"{d.label or d.kind}{who}", f"{year}{d.month:02d}-{d.day:02d}")
     last = session.exec(

@@ -23,7 +23,9 @@ def binding_rows(owner: object) -> list[tuple[str, str, str]]:
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 98%; height: 90%; border: round $accent; background: $panel; }
+    HelpScreen > VerticalScroll {
+        width: 90; max-width: 98%; height: 90%; border: round $accent; background: $panel;
+    }
     """
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close")]
 

@@ -89,7 +89,8 @@ def day_lines(
             items.append((o.start if not o.event.all_day else start, row))
         if gaps:
             for s, e in free_gaps(occ, current, zone):
-                label = f"{display.when_local(s, zone, with_date=False)}-{display.when_local(e, zone, with_date=False)}"
+                start_text = display.when_local(s, zone, with_date=False)
+                label = f"{start_text}-{display.when_local(e, zone, with_date=False)}"
                 items.append((s, ListRow(key="", cells=[label, "free", ""], flags={"dim"})))
         items.sort(key=lambda pair: (pair[0], "dim" in pair[1].flags))
         if not items:

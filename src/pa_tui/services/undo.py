@@ -32,7 +32,8 @@ class Change:
 
 
 def _key(obj: SQLModel) -> Key:
-    return type(obj), tuple(inspect(obj).identity or ())
+    # From the column values: a new row has no identity key yet inside after_flush.
+    return type(obj), tuple(inspect(type(obj)).primary_key_from_instance(obj))
 
 
 def _image(obj: SQLModel) -> dict[str, Any]:

@@ -244,9 +244,9 @@ class RecordList(ScrollView, can_focus=True):
             if y == 0:
                 text = "Loading…" if not self.loaded else self.empty
                 return Strip([Segment(text.ljust(width)[:width], self._style("record-list--dim"))])
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         if index >= len(self.ids):
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         row = self._rows.get(index)
         if row is None:
             self._ensure_page(index)

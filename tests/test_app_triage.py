@@ -1,0 +1,101 @@
+"""Triage end to end in the real app: keys in, store state out, and `u` puts everything back."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from conftest import NOW, settle
+from pa_tui.models import AuditEntry, Contact, Event, EventAttendee, Request, Task
+from pa_tui.services import contacts, principals, queue
+from pa_tui.store import Store
+
+
+def _setup(store: Store) -> tuple[int, int]:
+    with store.write() as session:
+        p = principals.add_principal(session, name="Eva Lind", tz="Europe/Stockholm", now=NOW)
+        carl = contacts.create_contact(session, principal=p, name="Carl Berg", now=NOW, vip=2)
+        contacts.create_contact(session, principal=p, name="Anna Sjöberg", now=NOW, is_staff=True)
+        item = queue.create_request(
+            session,
+            principal=p,
+            subject="budget review",
+            now=NOW,
+            kind="meeting_request",
+            contact_id=carl.id,
+            duration_min=30,
+            urgency=2,
+        )
+        queue.create_request(session, principal=p, subject="second item", now=NOW, urgency=4)
+        assert item.id is not None and carl.id is not None
+        return item.id, carl.id
+
+
+async def test_accept_books_a_slot_and_undo_restores(store: Store, make_app) -> None:
+    item_id, carl_id = _setup(store)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert app.screen.records.current.key == f"r{item_id}"
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("2")  # the second of the three offered slots
+        await settle(app, pilot)
+        # The cursor moved on to the next item by itself.
+        assert app.screen.records.current.key != f"r{item_id}"
+        with store.read() as session:
+            item = session.get(Request, item_id)
+            assert item.status == "accepted" and item.event_id is not None
+            event = session.get(Event, item.event_id)
+            # NOW is Wed 08:00 Stockholm: slots 09:00, 09:30, 10:00 -> the second is 09:30 local.
+            assert event.start_local.hour == 9 and event.start_local.minute == 30
+            assert (event.end_local - event.start_local).seconds == 30 * 60
+            attendees = session.exec(select(EventAttendee)).all()
+            assert [(a.event_id, a.contact_id) for a in attendees] == [(event.id, carl_id)]
+            audit = session.exec(
+                select(AuditEntry).where(col(AuditEntry.entity_id) == item_id)
+            ).all()
+            assert [(a.from_status, a.to_status) for a in audit][-1] == ("new", "accepted")
+            event_id = event.id
+        await pilot.press("u")
+        await settle(app, pilot)
+        with store.read() as session:
+            item = session.get(Request, item_id)
+            assert item.status == "new" and item.event_id is None
+            assert session.get(Event, event_id) is None
+            assert session.exec(select(EventAttendee)).all() == []
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        with store.read() as session:
+            assert session.get(Request, item_id).status == "accepted"
+            assert session.get(Event, event_id) is not None
+
+
+async def test_delegate_decline_convert(store: Store, make_app) -> None:
+    item_id, _ = _setup(store)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the first (only) staff contact
+        await settle(app, pilot)
+        with store.read() as session:
+            item = session.get(Request, item_id)
+            assert item.status == "delegated"
+            task = session.get(Task, item.task_id)
+            anna = session.exec(select(Contact).where(Contact.name == "Anna Sjöberg")).one()
+            assert task.delegated_to_id == anna.id and task.status == "waiting"
+            # Due in two working days: Wed 25 Nov -> Fri 27 Nov.
+            assert str(task.due_date) == "2026-11-27"
+        # The cursor is now on the second item: decline it with the template reason.
+        await pilot.press("c")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        with store.read() as session:
+            second = session.exec(select(Request).where(Request.subject == "second item")).one()
+            assert second.status == "declined"
+            assert "cannot take this on" in (second.decision_note or "")
+        assert app.screen.records.ids == []
