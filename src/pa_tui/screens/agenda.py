@@ -36,9 +36,10 @@ class AgendaScreen(ListScreen):
         self.week = False
         self.lines: list[ListRow] = []
 
-    def on_mount(self) -> None:
-        self.day = self.pa.today()
-        super().on_mount()
+    def reload(self, keep_key: str | None = None) -> None:
+        if self.day is None:
+            self.day = self.pa.today()
+        super().reload(keep_key)
 
     def title_text(self) -> str:
         assert self.day is not None

@@ -76,9 +76,9 @@ class ListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.records.focus()
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown, so this is the only first load.
         self.reload()
 
     def on_resize(self) -> None:
