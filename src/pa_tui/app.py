@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from rich.text import Text
@@ -520,15 +520,29 @@ def literal(value: Any) -> Text:
     return Text(clean(value))
 
 
+def binding_ids() -> set[str]:
+    """Every binding id the cockpit knows: what the config's [keys] table may remap."""
+    from pa_tui.screens import base, modals
+    from pa_tui.widgets import capture_bar, record_list
+
+    owners: list[Any] = [PaApp, *PaApp.MODES.values(), base.ListScreen, HelpScreen]
+    owners += [modals.ConfirmModal, modals.ChoiceModal, modals.PromptModal, modals.FormModal]
+    owners += [record_list.RecordList, capture_bar.CaptureBar]
+    return {
+        b.id
+        for owner in owners
+        for b in vars(owner).get("BINDINGS", [])
+        if isinstance(b, Binding) and b.id
+    }
+
+
 def run_app(db: str | None) -> int:
     from pa_tui.config import load_keymap
 
+    keymap = load_keymap(known=binding_ids())
     store = open_store(db)
     try:
-        PaApp(store, keymap=load_keymap()).run()
+        PaApp(store, keymap=keymap).run()
     finally:
         store.close()
     return 0
-
-
-__all__ = ["PaApp", "run_app", "staff_of", "timedelta"]

@@ -4,6 +4,7 @@ commands; the capture path never reads it (tomllib alone costs ~20 ms)."""
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 
 from pa_tui.errors import PaError
@@ -27,7 +28,11 @@ def load(path: str | None = None) -> tuple[str, dict[str, object], str]:
             text = fh.read()
         return file, tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        raise PaError(f"{file}: {exc}") from None
+        # Python 3.11's TOMLDecodeError carries the place only in its text: "(at line 3, column 5)".
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f"{file}:{m.group(1)}" if m else file
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise PaError(f"{where}: {message}") from None
     except OSError as exc:
         raise PaError(f"{file}: cannot read: {exc.strerror}") from None
 
