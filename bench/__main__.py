@@ -59,7 +59,11 @@ def store_for(size: int) -> Path:
         subprocess.run([*PA, "--db", str(tmp), "demo", "--size", str(size)], env=ENV, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
         print(f"  made {path.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        subprocess.run([sys.executable, "-c", f"import sqlite3; sqlite3.connect({str(tmp)!r}).execute('PRAGMA wal_checkpoint(TRUNCATE)')"], check=True)  # fmt: skip
+        import sqlite3
+
+        conn = sqlite3.connect(tmp)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
         tmp.rename(path)
     return path
 
