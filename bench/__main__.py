@@ -297,9 +297,8 @@ def markdown(results: dict[str, Any]) -> str:
     def walk(prefix: str, data: dict[str, Any]) -> None:
         for key, value in data.items():
             if isinstance(value, dict) and "median_ms" in value:
-                lines.append(
-                    f"| {prefix} | {key} | {value['median_ms']} | {value['p95_ms']} | {value.get('ratio', '')} |"
-                )
+                cells = [prefix, key, value["median_ms"], value["p95_ms"], value.get("ratio", "")]
+                lines.append("| " + " | ".join(map(str, cells)) + " |")
             elif isinstance(value, dict):
                 walk(f"{prefix} {key}".strip(), value)
             else:
