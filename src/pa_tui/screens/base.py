@@ -37,10 +37,10 @@ class ListScreen(Screen[None]):
 
     BINDINGS = [
         Binding("n", "new", "New", id="list.new"),
-        Binding("e", "edit", "Edit", id="list.edit"),
+        Binding("e", "edit", "Edit", show=False, id="list.edit"),
         Binding("E", "edit_text", "$EDITOR", show=False, id="list.edit_text"),
         Binding("x", "done", "Done", id="list.done"),
-        Binding("D", "delete", "Delete", id="list.delete"),
+        Binding("D", "delete", "Delete", show=False, id="list.delete"),
         Binding("s", "snooze", "Snooze", id="list.snooze"),
         Binding("slash", "filter", "Filter", id="list.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
@@ -123,6 +123,7 @@ class ListScreen(Screen[None]):
         self.records.set_ids(ids, keep_key=keep_key)
         self.after_load()
         self._header()
+        self.call_after_refresh(self._header)  # the list's width is known after layout
         if not ids:
             self._show_detail(Text(""))
 

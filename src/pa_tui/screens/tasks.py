@@ -25,7 +25,7 @@ class TasksScreen(ListScreen):
         Column("project/tags", 18),
     ]
     BINDINGS = [
-        Binding("f", "cycle_filter", "Filter: today/overdue/waiting/all", id="tasks.filter"),
+        Binding("f", "cycle_filter", "Today/overdue/waiting/all", id="tasks.filter"),
         Binding("p", "cycle_priority", "Priority", id="tasks.priority"),
     ]
 

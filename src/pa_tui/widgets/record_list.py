@@ -41,7 +41,7 @@ class RecordList(ScrollView, can_focus=True):
     """Rows addressed by index; `ids` set the order, `fetch` turns a window of ids into rows."""
 
     DEFAULT_CSS = """
-    RecordList { height: 1fr; }
+    RecordList { height: 1fr; overflow-x: hidden; }
     RecordList > .record-list--cursor { background: $accent 40%; text-style: bold; }
     RecordList:focus > .record-list--cursor { background: $accent; color: $text; }
     RecordList > .record-list--overdue { color: $error; }
@@ -67,7 +67,7 @@ class RecordList(ScrollView, can_focus=True):
         Binding("pageup", "page(-1)", "Page up", show=False, id="list.pageup"),
         Binding("g,home", "first", "First", show=False, id="list.first"),
         Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "select", "Open", id="list.open"),
+        Binding("enter", "select", "Open", show=False, id="list.open"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
