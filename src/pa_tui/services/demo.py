@@ -204,7 +204,19 @@ def generate(
     counts["events"] = _events(session, rng, now, principals, people, n_events)
     counts["tasks"] = _tasks(session, rng, now, principals, people, n_tasks)
     counts["requests"] = _requests(session, rng, now, principals, people, n_requests)
+    _advance_sequences(session)
     return counts
+
+
+def _advance_sequences(session: Session) -> None:
+    """Rows went in with explicit ids; PostgreSQL's sequences must be told, SQLite needs nothing."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("contact", "relation", "event"):
+        session.connection().exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 1) FROM {table}))"
+        )
 
 
 def _principals(session: Session, now: datetime, tz: str) -> list[Principal]:

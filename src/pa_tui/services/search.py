@@ -103,7 +103,7 @@ def _like_ids(
             query = query.where(col(model.principal_id) == principal_id)
         for word in words:
             query = query.where(or_(*(col(getattr(model, c)).ilike(f"%{word}%") for c in cols)))
-        for (rid,) in session.exec(query.limit(limit)).all():
+        for rid in session.exec(query.limit(limit)).all():
             if rid not in ids:
                 ids.append(rid)
     return ids[:limit]
