@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
