@@ -97,6 +97,7 @@ class PaApp(App[None]):
         self.undo_stack = UndoStack(store)
         self.live_interval = live_interval
         self._data_version: int | None = None
+        self._pending_jump: tuple[str, str] | None = None
         self._watch_conn: sqlite3.Connection | None = None
         with store.read() as session:
             found = (
@@ -160,7 +161,7 @@ class PaApp(App[None]):
             reload()
 
     def _update_titles(self) -> None:
-        self.title = f"pa-tui — {self.principal.name}"
+        self.title = f"pa-tui — {clean(self.principal.name, single_line=True)}"
         self.sub_title = f"{self.today():%a %d %b %Y} · {self.principal.tz}"
 
     # ---- writes: one transaction, one undo step
@@ -387,11 +388,22 @@ class PaApp(App[None]):
     def jump_to(self, key: str) -> None:
         """Open the screen that holds a record and put the cursor on it."""
         mode = {"t": "tasks", "r": "queue", "c": "contacts", "e": "agenda"}[key[0]]
+        if self.current_mode == mode:
+            focus = getattr(self.screen, "focus_key", None)
+            if callable(focus):
+                focus(key)
+            return
+        # The screen may not exist yet: it takes the key when it resumes (take_jump).
+        self._pending_jump = (mode, key)
         self.switch_mode(mode)
-        screen = self.screen
-        focus = getattr(screen, "focus_key", None)
-        if callable(focus):
-            focus(key)
+
+    def take_jump(self, screen: Any) -> str | None:
+        """The key a screen of this mode should show on resume, once."""
+        pending = self._pending_jump
+        if pending is None or self.MODES.get(pending[0]) is not type(screen):
+            return None
+        self._pending_jump = None
+        return pending[1]
 
 
 def _zone(name: str) -> Any:

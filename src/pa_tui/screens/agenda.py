@@ -156,6 +156,7 @@ class AgendaScreen(ListScreen):
 
     def _loaded(self, ids: list[int], keep_key: str | None) -> None:
         super()._loaded(ids, None)
+        self._pending_key = None
         if keep_key:
             wanted = keep_key if "@" in keep_key else None
             for index, row in enumerate(self.lines):

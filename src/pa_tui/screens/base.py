@@ -51,6 +51,7 @@ class ListScreen(Screen[None]):
         super().__init__()
         self.term = ""
         self.detail_key: str | None = None
+        self._pending_key: str | None = None
 
     @property
     def pa(self) -> PaApp:
@@ -79,7 +80,16 @@ class ListScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, so this is the only first load.
-        self.reload()
+        key = self.pa.take_jump(self)
+        if key is not None:
+            self.focus_key(key)
+        else:
+            self.reload()
+
+    def focus_key(self, key: str) -> None:
+        """Show the list with the cursor on `key` (a jump from Today or the palette)."""
+        self.term = ""
+        self.reload(keep_key=key)
 
     def on_resize(self) -> None:
         self._header()
@@ -89,7 +99,7 @@ class ListScreen(Screen[None]):
         self.query_one("#col-header", Static).update(Text(self.records.header_text(width)))
 
     def title_text(self) -> str:
-        principal = self.pa.principal.name
+        principal = textsafe.clean(self.pa.principal.name, single_line=True)
         where = f" — filter: {self.term}" if self.term else ""
         return f"{self.LABEL} — {principal}{where}"
 
@@ -108,8 +118,12 @@ class ListScreen(Screen[None]):
             return self.load_rows(session, ids)
 
     def reload(self, keep_key: str | None = None) -> None:
+        # A key asked for wins over the cursor until a load has placed it: a resume that
+        # reloads right after (a modal closing) must not put the cursor back on the old row.
+        if keep_key is not None:
+            self._pending_key = keep_key
         current = self.records.current
-        self._reload(keep_key or (current.key if current else None))
+        self._reload(self._pending_key or (current.key if current else None))
 
     @work(thread=True, exclusive=True, group="load")
     def _reload(self, keep_key: str | None) -> None:
@@ -121,6 +135,8 @@ class ListScreen(Screen[None]):
         self.query_one("#title-bar", Static).update(Text(self.title_text()))
         self.records.privacy = self.pa.privacy
         self.records.set_ids(ids, keep_key=keep_key)
+        if keep_key is not None and keep_key == self._pending_key:
+            self._pending_key = None
         self.after_load()
         self._header()
         self.call_after_refresh(self._header)  # the list's width is known after layout
@@ -267,9 +283,16 @@ class ListScreen(Screen[None]):
 
 
 def section(text: Text, title: str) -> None:
+    """A heading; titles are stored text too, so they are cleaned like values."""
     if text.plain:
         text.append("\n")
-    text.append(title + "\n", style="bold underline")
+    text.append(textsafe.clean(title, single_line=True) + "\n", style="bold underline")
+
+
+def para(text: Text, body: str | None) -> None:
+    """A block of stored text (notes, minutes), appended literally and cleaned."""
+    if body:
+        text.append(textsafe.clean(body) + "\n")
 
 
 def line(text: Text, label: str, value: Any, style: str = "") -> None:

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from textual.binding import Binding
 
 from pa_tui.models import Contact, ImportantDate, Interaction, Relation, Request, Task
-from pa_tui.screens.base import ListScreen, line, section
+from pa_tui.screens.base import ListScreen, line, para, section
 from pa_tui.screens.modals import ChoiceModal, FormField, FormModal, PromptModal
 from pa_tui.services import contacts, views
 from pa_tui.services.views import ListRow
@@ -122,10 +122,6 @@ class ContactsScreen(ListScreen):
     def action_snooze(self) -> None:
         self.notify("snooze works on tasks and queue items", markup=False)
 
-    def focus_key(self, key: str) -> None:
-        self.term = ""
-        self.reload(keep_key=key)
-
 
 def dossier(session: Session, contact_id: int, *, privacy: bool = False) -> Text:
     """What to know about one person: role, relations, dates, last interactions, open items."""
@@ -198,5 +194,5 @@ def dossier(session: Session, contact_id: int, *, privacy: bool = False) -> Text
             line(text, f"r{r.id}", r.subject)
     if contact.notes:
         section(text, "Notes")
-        text.append(contact.notes)
+        para(text, contact.notes)
     return text

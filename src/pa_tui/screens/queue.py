@@ -191,7 +191,3 @@ class QueueScreen(ListScreen):
 
     def action_edit_text(self) -> None:
         super().action_edit_text()
-
-    def focus_key(self, key: str) -> None:
-        self.term = ""
-        self.reload(keep_key=key)

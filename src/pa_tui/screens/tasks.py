@@ -7,7 +7,7 @@ from sqlmodel import Session
 from textual.binding import Binding
 
 from pa_tui.models import Contact, Task
-from pa_tui.screens.base import ListScreen, line, section
+from pa_tui.screens.base import ListScreen, line, para, section
 from pa_tui.services import display, views
 from pa_tui.services.views import ListRow
 from pa_tui.widgets.record_list import Column
@@ -66,7 +66,7 @@ class TasksScreen(ListScreen):
         line(text, "confidential", "yes" if task.confidential else "")
         if task.notes:
             section(text, "Notes")
-            text.append(task.notes)
+            para(text, task.notes)
         return text
 
     def action_cycle_filter(self) -> None:

@@ -65,7 +65,12 @@ class CaptureBar(Vertical):
         self.today = today
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="add Call Bob tomorrow 3pm p1 #board @bob", id="capture-input")
+        # select_on_focus off: the prefilled kind ("add ") must survive the first key typed.
+        yield Input(
+            placeholder="add Call Bob tomorrow 3pm p1 #board @bob",
+            id="capture-input",
+            select_on_focus=False,
+        )
         yield Static("", id="capture-preview", markup=False)
 
     def open(self, prefix: str, today: date) -> None:

@@ -259,7 +259,11 @@ class RecordList(ScrollView, can_focus=True):
             return clean(" ".join(row.cells), single_line=True).ljust(width)[:width]
         cells = list(row.cells)
         if row.confidential and self.privacy:
-            cells = [cells[0], *([MASK] + [""] * (len(cells) - 2) if len(cells) > 1 else [])]
+            # The mask goes in the widest (first flexible) column, other cells but the id blank.
+            flex = next((i for i, c in enumerate(self.columns) if c.width is None), 1)
+            cells = [cells[0]] + ["" for _ in cells[1:]]
+            if flex < len(cells):
+                cells[flex] = MASK
         parts = []
         for cell, w in zip(cells, self.widths(width), strict=False):
             text = clean(cell, single_line=True)
