@@ -162,9 +162,15 @@ class RecordList(ScrollView, can_focus=True):
 
     # ---- movement
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
         self._scroll_to_cursor()
         self._ensure_page(new)
-        self.refresh()
+        if int(self.scroll_offset.y) == top:
+            # Within the view only two lines change: repaint those, not the whole list.
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def _scroll_to_cursor(self) -> None:
