@@ -89,7 +89,8 @@ class TasksScreen(ListScreen):
             return task.priority
 
         if self.pa._run(f"priority {key}", bump) is not None:
-            self.reload(keep_key=key)
+            # The row stays where it is while you cycle; the order settles on the next load.
+            self.records.refresh_rows()
 
     def focus_key(self, key: str) -> None:
         self.mode = "all"

@@ -121,6 +121,14 @@ class RecordList(ScrollView, can_focus=True):
         self._ensure_page(self.cursor)
         self.refresh()
 
+    def refresh_rows(self) -> None:
+        """Fetch the visible rows again but keep the order: one row changed, not the list."""
+        self._generation += 1
+        self._rows.clear()
+        self._pending.clear()
+        self._ensure_page(self.cursor)
+        self._ensure_page(int(self.scroll_offset.y))
+
     def row_at(self, index: int) -> ListRow | None:
         return self._rows.get(index)
 
