@@ -91,11 +91,11 @@ class ListScreen(Screen[None]):
         self.term = ""
         self.reload(keep_key=key)
 
-    def on_resize(self) -> None:
+    def on_record_list_resized(self) -> None:
         self._header()
 
     def _header(self) -> None:
-        width = self.records.size.width or self.size.width
+        width = self.records.text_width or self.size.width
         self.query_one("#col-header", Static).update(Text(self.records.header_text(width)))
 
     def title_text(self) -> str:
@@ -139,7 +139,6 @@ class ListScreen(Screen[None]):
             self._pending_key = None
         self.after_load()
         self._header()
-        self.call_after_refresh(self._header)  # the list's width is known after layout
         if not ids:
             self._show_detail(Text(""))
 

@@ -1,4 +1,4 @@
-"""`?`: every binding of the app and of the screen underneath, with its id for the [keys] config."""
+"""`?`: every key that works on the screen underneath (as remapped by the config), with its id."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def binding_rows(owner: object) -> list[tuple[str, str, str]]:
-    rows = []
-    for cls in type(owner).__mro__:
-        for b in getattr(cls, "BINDINGS", []) if "BINDINGS" in vars(cls) else []:
-            if isinstance(b, Binding):
-                rows.append((b.key, b.description or b.action, b.id or ""))
-    return rows
+GROUPS = {
+    "app": "Everywhere",
+    "list": "Every list",
+    "tasks": "Tasks",
+    "queue": "Queue",
+    "agenda": "Agenda",
+    "contacts": "Contacts",
+}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,26 +34,33 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table(), id="help-table")
 
     def _table(self) -> Table:
-        table = Table(title="Keys (remap in config.toml [keys] by id)", expand=True)
+        # Title as Text: a plain string would lose "[keys]" to Rich markup.
+        table = Table(title=Text("Keys — remap them in config.toml [keys] by id"), expand=True)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("does")
         table.add_column("id", style="dim")
-        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
-        seen: set[str] = set()
-        for owner, title in ((below, "This screen"), (self.app, "Everywhere")):
-            if owner is None:
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
+        # The active bindings carry the keys as remapped by the keymap, one entry per key.
+        by_id: dict[str, tuple[list[str], str]] = {}
+        for active in below.active_bindings.values():
+            b = active.binding
+            bid = b.id or f"{type(active.node).__name__}.{b.action}"
+            keys, _ = by_id.setdefault(bid, ([], b.description or b.action))
+            # The key name as the config's [keys] table spells it (ctrl+q, question_mark).
+            if b.key not in keys:
+                keys.append(b.key)
+        order = list(GROUPS)
+        for group in [*order, "other"]:
+            rows = [
+                (bid, keys, does)
+                for bid, (keys, does) in sorted(by_id.items())
+                if (bid.split(".", 1)[0] if bid.split(".", 1)[0] in GROUPS else "other") == group
+            ]
+            if not rows:
                 continue
-            table.add_row(Text(title, style="bold underline"), "", "")
-            for key, does, bid in binding_rows(owner):
-                if bid in seen and bid:
-                    continue
-                seen.add(bid)
-                table.add_row(Text(key), Text(does), Text(bid))
-        from pa_tui.widgets.record_list import RecordList
-
-        table.add_row(Text("Lists", style="bold underline"), "", "")
-        for key, does, bid in binding_rows(RecordList([], lambda ids: [])):
-            table.add_row(Text(key), Text(does), Text(bid))
+            table.add_row(Text(GROUPS.get(group, "Other"), style="bold underline"), "", "")
+            for bid, keys, does in rows:
+                table.add_row(Text(", ".join(keys)), Text(does), Text(bid))
         table.add_row(
             Text("ctrl+p"), Text("command palette: go to date, principal, jump to anything"), ""
         )

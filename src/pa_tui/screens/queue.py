@@ -12,7 +12,7 @@ from rich.text import Text
 from sqlmodel import Session
 from textual.binding import Binding
 
-from pa_tui.models import Request
+from pa_tui.models import Contact, Request
 from pa_tui.screens.base import ListScreen, line, section
 from pa_tui.screens.contacts import dossier
 from pa_tui.screens.modals import ChoiceModal, PromptModal
@@ -55,7 +55,8 @@ class QueueScreen(ListScreen):
         section(text, item.subject)
         line(text, "id", row.key)
         line(text, "kind", display.KIND_LABEL.get(item.kind, item.kind))
-        line(text, "from", display.sender(item))
+        sender = session.get(Contact, item.contact_id) if item.contact_id else None
+        line(text, "from", display.sender(item, sender))
         line(text, "received", display.when_local(item.received_at, self.pa.principal.tz))
         line(text, "deadline", display.when_local(item.deadline, self.pa.principal.tz))
         line(text, "wants", f"{item.duration_min} min" if item.duration_min else "")

@@ -44,9 +44,9 @@ class CaptureBar(Vertical):
     """Input + live preview; posts Submitted(line) on Enter, Cancelled on Esc."""
 
     DEFAULT_CSS = """
-    CaptureBar { height: auto; dock: bottom; display: none; border-top: solid $accent; }
+    CaptureBar { height: auto; display: none; border-top: solid $accent; }
     CaptureBar.-open { display: block; }
-    CaptureBar > Input { border: none; height: 1; padding: 0 1; }
+    CaptureBar > Input, CaptureBar > Input:focus { border: none; height: 1; padding: 0 1; }
     CaptureBar > #capture-preview { height: 1; padding: 0 1; color: $text-muted; }
     CaptureBar > #capture-preview.-error { color: $error; }
     """

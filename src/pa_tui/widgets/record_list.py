@@ -234,8 +234,12 @@ class RecordList(ScrollView, can_focus=True):
         self._ensure_page(top)
         self._ensure_page(top + self.size.height)
 
+    class Resized(Message):
+        """The list's width changed: column headers drawn elsewhere must follow."""
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self.post_message(self.Resized())
 
     # ---- drawing
     def widths(self, total: int) -> list[int]:
@@ -251,8 +255,13 @@ class RecordList(ScrollView, can_focus=True):
             out[last] += spare - each * len(flex)
         return out
 
+    @property
+    def text_width(self) -> int:
+        """Columns for text: the widget less its vertical scrollbar."""
+        return self.scrollable_content_region.width
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.text_width
         index = int(self.scroll_offset.y) + y
         if not self.ids:
             if y == 0:
