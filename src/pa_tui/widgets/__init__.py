@@ -1,0 +1,1 @@
+"""Reusable Textual widgets, each with its own DEFAULT_CSS."""
