@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 
 def _rss_mb() -> float:
@@ -34,35 +35,46 @@ def main() -> None:
         app.exit()  # type: ignore[attr-defined]
 
     if kind == "pa":
-        from pa_tui.app import PaApp
-        from pa_tui.screens.today import TodayScreen
-        from pa_tui.store import open_sqlite
+        from pa_tui.app import PaApp, screen_class
 
-        original = TodayScreen._loaded
+        def patch_today() -> None:
+            """Mark the data frame: Today's rows drawn. Patched once the screens are imported,
+            so the probe itself imports nothing heavy before the first frame."""
+            today: Any = screen_class("today")
+            original = today._loaded
 
-        def loaded(self: TodayScreen, ids: list[int], keep_key: str | None) -> None:
-            original(self, ids, keep_key)
+            def loaded(self: Any, ids: list[int], keep_key: str | None) -> None:
+                original(self, ids, keep_key)
 
-            def filled() -> None:
-                # Rows arrive by page in a worker; wait until the visible ones are drawn.
-                if self.records.ids and self.records.row_at(0) is None:
-                    self.set_timer(0.005, filled)
-                    return
-                marks["data_frame"] = time.time()
-                done(self.app)
+                def filled() -> None:
+                    # Rows arrive by page in a worker; wait until the visible ones are drawn.
+                    if self.records.ids and self.records.row_at(0) is None:
+                        self.set_timer(0.005, filled)
+                        return
+                    marks["data_frame"] = time.time()
+                    done(self.app)
 
-            self.call_after_refresh(filled)
+                self.call_after_refresh(filled)
 
-        TodayScreen._loaded = loaded  # type: ignore[method-assign]
+            today._loaded = loaded
 
         class Probe(PaApp):
             def on_mount(self) -> None:
                 super().on_mount()
                 self.call_after_refresh(lambda: marks.setdefault("first_frame", time.time()))
 
-        store = open_sqlite(sys.argv[2])
+            def _store_ready(self) -> None:
+                patch_today()
+                super()._store_ready()
+
+        def opener() -> Any:
+            # As `pa` does: the store (and SQLModel) open in a worker after the first frame.
+            from pa_tui.store import open_sqlite
+
+            return open_sqlite(sys.argv[2])
+
         now = datetime(2026, 11, 25, 7, tzinfo=UTC)
-        Probe(store, clock=lambda: now, live_interval=0).run(headless=True, size=(120, 40))
+        Probe(opener, clock=lambda: now, live_interval=0).run(headless=True, size=(120, 40))
         return
 
     from textual.app import App, ComposeResult

@@ -3,6 +3,10 @@
 Every write goes through `act()`: one transaction, one undo step. Reads happen in the screens'
 thread workers. The store and the clock come in through the constructor, so tests run the real
 app on a temp store at a fixed time.
+
+The first frame comes before SQLModel: this module imports only Textual and light pa_tui modules;
+`pa` hands over a store *opener*, and a worker opens the store and imports the screens while the
+boot screen is already drawn (SQLModel alone costs ~0.5 s to import).
 """
 
 from __future__ import annotations
@@ -14,53 +18,78 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from sqlmodel import Session, col, select
-from textual.app import App
+from textual import work
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
 
 from pa_tui.errors import PaError
-from pa_tui.models import Contact, Event, Principal, Request, Task
-from pa_tui.screens.agenda import AgendaScreen
-from pa_tui.screens.contacts import ContactsScreen
+from pa_tui.paths import resolve_store
 from pa_tui.screens.help import HelpScreen
 from pa_tui.screens.modals import ChoiceModal, FormField, FormModal
 from pa_tui.screens.palette import JumpProvider, PaCommands
-from pa_tui.screens.queue import QueueScreen
-from pa_tui.screens.tasks import TasksScreen
-from pa_tui.screens.today import TodayScreen
-from pa_tui.services import capture, principals, records, tasks, triage
-from pa_tui.services.capture_apply import apply_item
+from pa_tui.services import capture
 from pa_tui.services.capture_items import KIND_OF_COMMAND, build_item
 from pa_tui.services.clock import machine_zone, now_utc
-from pa_tui.services.contacts import parse_partial_date
 from pa_tui.services.textsafe import clean
 from pa_tui.services.timeutil import local_to_utc, local_today
-from pa_tui.services.undo import UndoStack
-from pa_tui.store import Store, open_store
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from pa_tui.models import Contact, Principal
+    from pa_tui.services.undo import UndoStack
+    from pa_tui.store import Store
 
 Clock = Callable[[], datetime]
 Editor = Callable[[str], str | None]
 
 MODE_KEYS = {"today": "1", "agenda": "2", "queue": "3", "contacts": "4", "tasks": "5"}
+SCREEN_CLASSES = {
+    "today": ("pa_tui.screens.today", "TodayScreen"),
+    "agenda": ("pa_tui.screens.agenda", "AgendaScreen"),
+    "queue": ("pa_tui.screens.queue", "QueueScreen"),
+    "contacts": ("pa_tui.screens.contacts", "ContactsScreen"),
+    "tasks": ("pa_tui.screens.tasks", "TasksScreen"),
+}
+
+
+def screen_class(mode: str) -> type[Screen[Any]]:
+    module, name = SCREEN_CLASSES[mode]
+    cls: type[Screen[Any]] = getattr(import_module(module), name)
+    return cls
+
+
+def _factory(mode: str) -> Callable[[], Screen[Any]]:
+    return lambda: screen_class(mode)()
+
+
+class BootScreen(Screen[None]):
+    """What the first frame shows while the store opens and the screens load."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Opening the store…", id="boot")
+        yield Footer()
 
 
 class PaApp(App[None]):
     TITLE = "pa-tui"
     # Absolute, so subclasses elsewhere (the benchmarks' probe) find it too.
     CSS_PATH = Path(__file__).with_name("pa.tcss")
-    MODES = {
-        "today": TodayScreen,
-        "agenda": AgendaScreen,
-        "queue": QueueScreen,
-        "contacts": ContactsScreen,
-        "tasks": TasksScreen,
+    # Factories, not classes: a screen module (and SQLModel behind it) loads when first shown.
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "boot": BootScreen,
+        **{mode: _factory(mode) for mode in SCREEN_CLASSES},
     }
-    DEFAULT_MODE = "today"
+    DEFAULT_MODE = "boot"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {PaCommands, JumpProvider}
     BINDINGS = [
@@ -82,7 +111,7 @@ class PaApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         *,
         clock: Clock | None = None,
         principal: str | None = None,
@@ -91,24 +120,23 @@ class PaApp(App[None]):
         live_interval: float = 1.0,
     ) -> None:
         super().__init__()
-        self.store = store
         self._clock = clock
         self.editor = editor or self._external_editor
-        self.undo_stack = UndoStack(store)
         self.live_interval = live_interval
         self._data_version: int | None = None
         self._pending_jump: tuple[str, str] | None = None
         self._watch_conn: sqlite3.Connection | None = None
-        with store.read() as session:
-            found = (
-                principals.find_principal(session, principal)
-                if principal
-                else principals.default_principal(session)
-            )
-        if found is None:
-            with store.write() as session:
-                found = principals.ensure_default(session, now=now_utc(machine_zone()))
-        self.principal: Principal = found
+        self._principal_name = principal
+        self.startup_error: str | None = None
+        self.store: Store
+        self.undo_stack: UndoStack
+        self.principal: Principal
+        # A Store is used at once (tests); a callable opens it in a worker after the first frame.
+        self._opener: Callable[[], Store] | None = None
+        if callable(store) and not hasattr(store, "engine"):
+            self._opener = store
+        else:
+            self._use_store(store)  # type: ignore[arg-type]
         if keymap:
             self.set_keymap(keymap)
         # NO_COLOR needs nothing here: Textual reads it and drops colour (the "nocolor" class).
@@ -122,9 +150,58 @@ class PaApp(App[None]):
     def today(self) -> date:
         return local_today(self.now(), self.principal.tz)
 
+    def _use_store(self, store: Store) -> None:
+        """Store, principal and undo stack: everything that needs SQLModel."""
+        from pa_tui.services import principals
+        from pa_tui.services.undo import UndoStack
+
+        self.store = store
+        self.undo_stack = UndoStack(store)
+        name = self._principal_name
+        with store.read() as session:
+            found = (
+                principals.find_principal(session, name)
+                if name
+                else principals.default_principal(session)
+            )
+        if found is None:
+            with store.write() as session:
+                found = principals.ensure_default(session, now=now_utc(machine_zone()))
+        self.principal = found
+
     # ---- lifecycle
     def on_mount(self) -> None:
+        if self._opener is not None:
+            self._open_store()
+            return
+        self._store_ready()
+
+    @work(thread=True, exclusive=True, group="boot")
+    def _open_store(self) -> None:
+        assert self._opener is not None
+        try:
+            store = self._opener()
+            self._use_store(store)
+            screen_class("today")
+        except PaError as exc:
+            self.call_from_thread(self._fail, str(exc))
+            return
+        self.call_from_thread(self._store_ready)
+
+    @work(thread=True, group="boot")
+    def _warm_screens(self) -> None:
+        """Import the other screens once Today is drawn, so no first key waits on an import."""
+        for mode in SCREEN_CLASSES:
+            screen_class(mode)
+
+    def _fail(self, message: str) -> None:
+        self.startup_error = message
+        self.exit(return_code=2)
+
+    def _store_ready(self) -> None:
         self._update_titles()
+        self.switch_mode("today")
+        self.set_timer(0.5, self._warm_screens)
         if self.store.target.sqlite_file and self.live_interval > 0:
             self._watch_conn = sqlite3.connect(
                 f"file:{self.store.target.sqlite_file}?mode=ro", uri=True, check_same_thread=False
@@ -156,6 +233,8 @@ class PaApp(App[None]):
             self.reload_screen()
 
     def reload_screen(self) -> None:
+        if not hasattr(self, "store"):
+            return
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
             reload()
@@ -180,6 +259,9 @@ class PaApp(App[None]):
 
     def capture(self, line: str) -> str | None:
         """A capture-bar line (`add ...`, `event ...`, `call ...`, `req ...`); returns the new key."""
+        from pa_tui.services import principals
+        from pa_tui.services.capture_apply import apply_item
+
         words = line.strip().split(None, 1)
         if not words or words[0].lower() not in KIND_OF_COMMAND:
             self.notify("Start with add, event, call or req.", severity="warning", markup=False)
@@ -228,6 +310,8 @@ class PaApp(App[None]):
         return key
 
     def mark_done(self, key: str) -> None:
+        from pa_tui.services import records, tasks, triage
+
         def done(session: Session) -> str:
             kind, row = records.get_record(session, key)
             if kind == "task":
@@ -241,11 +325,15 @@ class PaApp(App[None]):
             self.notify(message, markup=False)
 
     def delete(self, key: str) -> None:
+        from pa_tui.services import records
+
         message = self._run(f"delete {key}", lambda s: records.delete_record(s, key))
         if message:
             self.notify(clean(message, single_line=True) + " (u undoes)", markup=False)
 
     def snooze_presets(self) -> dict[str, datetime]:
+        from pa_tui.services import triage
+
         return triage.snooze_presets(self.now(), self.principal.tz)
 
     def parse_when(self, text: str) -> datetime | None:
@@ -270,6 +358,8 @@ class PaApp(App[None]):
         return None if self.parse_when(text) else "no date or time in that"
 
     def snooze(self, key: str, until: datetime) -> None:
+        from pa_tui.services import records, triage
+
         def apply(session: Session) -> str:
             kind, row = records.get_record(session, key)
             if kind == "request":
@@ -287,6 +377,8 @@ class PaApp(App[None]):
 
     # ---- edit
     def edit_form(self, key: str, on_saved: Callable[[], None]) -> None:
+        from pa_tui.services import records
+
         with self.store.read() as session:
             try:
                 kind, row = records.get_record(session, key)
@@ -306,6 +398,8 @@ class PaApp(App[None]):
 
     def edit_in_editor(self, key: str) -> None:
         """Notes of a task or contact, the agenda or minutes of an event, the body of a request."""
+        from pa_tui.services import records
+
         with self.store.read() as session:
             kind, row = records.get_record(session, key)
         attr = {"task": "notes", "contact": "notes", "request": "body", "event": "agenda"}[kind]
@@ -365,6 +459,8 @@ class PaApp(App[None]):
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
     def action_switch_principal(self) -> None:
+        from pa_tui.services import principals
+
         with self.store.read() as session:
             everyone = principals.list_principals(session)
         if len(everyone) < 2:
@@ -400,7 +496,7 @@ class PaApp(App[None]):
     def take_jump(self, screen: Any) -> str | None:
         """The key a screen of this mode should show on resume, once."""
         pending = self._pending_jump
-        if pending is None or self.MODES.get(pending[0]) is not type(screen):
+        if pending is None or screen_class(pending[0]) is not type(screen):
             return None
         self._pending_jump = None
         return pending[1]
@@ -439,6 +535,8 @@ def _form_fields(kind: str, row: Any, zone: str) -> list[FormField]:
         return None if v.strip() in ("through", "screen", "block") else "through, screen or block"
 
     def birthday(v: str) -> str | None:
+        from pa_tui.services.contacts import parse_partial_date
+
         if not v.strip():
             return None
         try:
@@ -478,6 +576,7 @@ def _form_fields(kind: str, row: Any, zone: str) -> list[FormField]:
 def _apply_form(
     session: Session, kind: str, row_id: int, values: dict[str, str], app: PaApp
 ) -> bool:
+    from pa_tui.models import Contact, Event, Request, Task
     from pa_tui.services import contacts
 
     model: Any = {"task": Task, "contact": Contact, "request": Request, "event": Event}[kind]
@@ -521,6 +620,10 @@ def _apply_form(
 
 
 def staff_of(session: Session, principal: Principal) -> list[Contact]:
+    from sqlmodel import col, select
+
+    from pa_tui.models import Contact
+
     return list(
         session.exec(
             select(Contact)
@@ -539,7 +642,8 @@ def binding_ids() -> set[str]:
     from pa_tui.screens import base, modals
     from pa_tui.widgets import capture_bar, record_list
 
-    owners: list[Any] = [PaApp, *PaApp.MODES.values(), base.ListScreen, HelpScreen]
+    owners: list[Any] = [PaApp, *(screen_class(m) for m in SCREEN_CLASSES), base.ListScreen]
+    owners.append(HelpScreen)
     owners += [modals.ConfirmModal, modals.ChoiceModal, modals.PromptModal, modals.FormModal]
     owners += [record_list.RecordList, capture_bar.CaptureBar]
     return {
@@ -553,10 +657,26 @@ def binding_ids() -> set[str]:
 def run_app(db: str | None) -> int:
     from pa_tui.config import load_keymap
 
-    keymap = load_keymap(known=binding_ids())
-    store = open_store(db)
+    keymap = load_keymap()  # syntax and types now; binding ids once the screens are loaded
+    target = resolve_store(db)
+    if target.sqlite_file is not None:
+        # Before the screen takes over the terminal: a bad store is one line on stderr.
+        from pa_tui.sqlite_schema import precheck
+
+        precheck(target.sqlite_file)
+
+    def opener() -> Store:
+        from pa_tui.store import Store
+
+        load_keymap(known=binding_ids())
+        return Store(target)
+
+    app = PaApp(opener, keymap=keymap)
     try:
-        PaApp(store, keymap=keymap).run()
+        app.run()
     finally:
-        store.close()
+        if hasattr(app, "store"):
+            app.store.close()
+    if app.startup_error:
+        raise PaError(app.startup_error)
     return 0

@@ -48,6 +48,40 @@ def secure_files(path: str | os.PathLike[str]) -> None:
             os.chmod(p, 0o600)
 
 
+def precheck(path: str | os.PathLike[str]) -> None:
+    """Standard-library checks of a SQLite store, cheap enough to run before any UI starts:
+    refuse a newer schema (read-only, before pragmas or chmod touch it), then create the dir and
+    file with their permissions."""
+    from pa_tui.errors import StoreError
+    from pa_tui.schema_version import SCHEMA_VERSION
+
+    try:
+        version = existing_version(path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{os.fspath(path)}: not a pa-tui store ({exc})") from None
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{os.fspath(path)}: store has schema version {version}, newer than this pa-tui "
+            f"({SCHEMA_VERSION}); upgrade pa-tui"
+        )
+    try:
+        prepare_file(path)
+    except OSError as exc:
+        raise StoreError(f"{os.fspath(path)}: cannot open the store: {exc.strerror}") from None
+
+
+def existing_version(path: str | os.PathLike[str]) -> int:
+    """The schema version of an existing store, read-only; 0 for no file or an empty one."""
+    file = os.fspath(path)
+    if not os.path.isfile(file) or os.path.getsize(file) == 0:
+        return 0
+    conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+    try:
+        return user_version(conn)
+    finally:
+        conn.close()
+
+
 def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 

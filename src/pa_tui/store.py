@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
@@ -31,11 +30,7 @@ class Store:
         if path is not None:
             if not create and not path.exists():
                 raise StoreError(f"{path}: no store here (run `pa` once to create it)")
-            _refuse_newer(path)
-            try:
-                sqlite_schema.prepare_file(path)
-            except OSError as exc:
-                raise StoreError(f"{path}: cannot open the store: {exc.strerror}") from None
+            sqlite_schema.precheck(path)
             self.engine = _sqlite_engine(target.url)
         else:
             self.engine = create_engine(target.url, pool_pre_ping=True)
@@ -89,25 +84,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _refuse_newer(path: Path) -> None:
-    """Check the version read-only, before pragmas or chmod touch a store we must not change."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            version = sqlite_schema.user_version(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a pa-tui store ({exc})") from None
-    if version > migrations.SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: store has schema version {version}, newer than this pa-tui "
-            f"({migrations.SCHEMA_VERSION}); upgrade pa-tui"
-        )
 
 
 def _read_version(conn: Connection) -> int:

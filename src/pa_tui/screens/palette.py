@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from pa_tui.services import search
 from pa_tui.services.textsafe import clean
 
 if TYPE_CHECKING:
@@ -81,6 +80,8 @@ class JumpProvider(Provider):
         if len(query.strip()) < 2:
             return
         app: PaApp = self.app  # type: ignore[assignment]
+
+        from pa_tui.services import search  # SQLModel: loaded after the first frame
 
         def find() -> list[search.Hit]:
             with app.store.read() as session:
