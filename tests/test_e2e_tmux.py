@@ -149,7 +149,9 @@ def filled_store(db_path: Path) -> Path:
 TASK_ROW = r"t\d+\s+p2\s+2026-11-26\s+Buy flowers"
 
 
-def _start_app(tmux: Callable[[dict[str, str]], Tmux], store: Path) -> Tmux:
+def _start_app(
+    tmux: Callable[[dict[str, str]], Tmux], store: Path, editor: Path | None = None
+) -> Tmux:
     env = {
         **os.environ,
         "PA_DB": str(store),
@@ -159,6 +161,7 @@ def _start_app(tmux: Callable[[dict[str, str]], Tmux], store: Path) -> Tmux:
     term = tmux(env)
     term.start(
         ["env", f"PA_DB={store}", "PA_NOW=2026-11-25T08:00", "TERM=xterm-256color",
+         f"EDITOR={editor or 'false'}", "VISUAL=",
          "PYTHONFAULTHANDLER=1", sys.executable, "-m", "pa_tui.cli"],
         width=100,
         height=30,
@@ -170,7 +173,7 @@ def _start_app(tmux: Callable[[dict[str, str]], Tmux], store: Path) -> Tmux:
 def _store_state(store: Path) -> tuple[list[tuple[str, int]], list[tuple[str]]]:
     with sqlite3.connect(store) as db:
         tasks = db.execute(
-            "SELECT due_date, priority FROM task WHERE title = 'Buy flowers'"
+            "SELECT due_date, priority, notes FROM task WHERE title = 'Buy flowers'"
         ).fetchall()
         items = db.execute(
             "SELECT status FROM request WHERE subject = 'about the budget'"
@@ -179,9 +182,13 @@ def _store_state(store: Path) -> tuple[list[tuple[str, int]], list[tuple[str]]]:
 
 
 def test_capture_a_task_and_clear_the_queue_in_a_real_terminal(
-    tmux: Callable[[dict[str, str]], Tmux], filled_store: Path
+    tmux: Callable[[dict[str, str]], Tmux], filled_store: Path, tmp_path: Path
 ) -> None:
-    term = _start_app(tmux, filled_store)
+    # A real $EDITOR: the cockpit suspends itself, runs it on a temp file, and reads it back.
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "roses, not lilies\\n" >> "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
+    term = _start_app(tmux, filled_store, editor)
 
     term.keys("5")
     term.wait_for(r"Tasks — Eva Lind")
@@ -190,6 +197,8 @@ def test_capture_a_task_and_clear_the_queue_in_a_real_terminal(
     term.type("Buy flowers tomorrow p2")  # after the prefilled "add "
     term.keys("Enter")
     term.wait_for(TASK_ROW)
+    term.keys("E")  # the new task has the cursor: its notes go through $EDITOR
+    term.wait_for(r"saved notes of t\d+")
 
     term.keys("3")
     term.wait_for(r"r\d+\s+\d+\s+call\s+Carl Berg.*about the budget")
@@ -200,5 +209,5 @@ def test_capture_a_task_and_clear_the_queue_in_a_real_terminal(
     assert term.wait_exit() == 0, term.screen()
 
     tasks, items = _store_state(filled_store)
-    assert tasks == [("2026-11-26", 2)]
+    assert tasks == [("2026-11-26", 2, "roses, not lilies\n")]
     assert items == [("done",)]
