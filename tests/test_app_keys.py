@@ -696,8 +696,8 @@ async def test_queue_convert_done_and_snooze(store: Store, make_app) -> None:
         await _keys(app, pilot, "t")
         with store.read() as session:
             item = session.get(Request, first)
-            assert item.status == "converted" and item.task_id is not None
-            task = session.get(Task, item.task_id)
+            assert item.status == "converted"
+            task = session.exec(select(Task).where(Task.request_id == item.id)).one()
             assert (task.title, task.notes, task.request_id, task.priority) == (
                 "first item",
                 "details",

@@ -84,7 +84,7 @@ async def test_delegate_decline_convert(store: Store, make_app) -> None:
         with store.read() as session:
             item = session.get(Request, item_id)
             assert item.status == "delegated"
-            task = session.get(Task, item.task_id)
+            task = session.exec(select(Task).where(Task.request_id == item.id)).one()
             anna = session.exec(select(Contact).where(Contact.name == "Anna Sjöberg")).one()
             assert task.delegated_to_id == anna.id and task.status == "waiting"
             # Due in two working days: Wed 25 Nov -> Fri 27 Nov.

@@ -43,7 +43,7 @@ COLUMNS: dict[str, dict[str, type]] = {
         "id": int, "principal_id": int, "kind": str, "contact_id": int, "from_name": str,
         "from_phone": str, "subject": str, "body": str, "received_at": datetime, "urgency": int,
         "deadline": datetime, "duration_min": int, "wanted_date": date, "status": str,
-        "snooze_until": datetime, "decision_note": str, "event_id": int, "task_id": int,
+        "snooze_until": datetime, "decision_note": str, "event_id": int,
         "location": str, "confidential": bool, "rules_applied": str, "actor": str, "extra": dict,
         "created_at": datetime, "updated_at": datetime,
     },

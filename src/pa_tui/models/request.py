@@ -7,12 +7,10 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 
-def _ref(target: str, *, use_alter: bool = False) -> Any:
+def _ref(target: str) -> Any:
     return Field(
         default=None,
-        sa_column=Column(
-            Integer, ForeignKey(target, ondelete="SET NULL", use_alter=use_alter), index=True
-        ),
+        sa_column=Column(Integer, ForeignKey(target, ondelete="SET NULL"), index=True),
     )
 
 
@@ -38,7 +36,8 @@ class Request(SQLModel, table=True):
     snooze_until: datetime | None = None
     decision_note: str | None = None
     event_id: int | None = _ref("event.id")
-    task_id: int | None = _ref("task.id", use_alter=True)  # task.request_id points back
+    # The task an item became points here (task.request_id): no request.task_id, whose foreign
+    # key would close a request <-> task cycle that SQLAlchemy cannot order deterministically.
     location: str | None = None
     confidential: bool = False
     rules_applied: str | None = None

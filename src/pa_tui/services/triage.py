@@ -60,7 +60,6 @@ def accept(
             request_id=item.id,
             confidential=item.confidential,
         )
-        item.task_id = task.id
         queue.set_status(session, item, "accepted", now=now, note="call back", actor=actor)
         return task
     zone = principal.tz
@@ -129,7 +128,6 @@ def delegate(
         confidential=item.confidential,
         status="waiting",
     )
-    item.task_id = task.id
     queue.set_status(session, item, "delegated", now=now, note=f"to {staff.name}", actor=actor)
     return task
 
@@ -155,7 +153,6 @@ def convert(
         confidential=item.confidential,
         due_date=item.deadline and local_today(item.deadline, principal.tz),
     )
-    item.task_id = task.id
     queue.set_status(session, item, "converted", now=now, actor=actor)
     return task
 
