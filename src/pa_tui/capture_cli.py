@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from pa_tui.errors import PaError
 from pa_tui.paths import StoreTarget, resolve_store
 from pa_tui.services.capture import CaptureError, tokens_from_argv
 from pa_tui.services.capture_items import (
@@ -25,6 +26,7 @@ from pa_tui.services.capture_items import (
     ref_columns,
     resolve_refs,
 )
+from pa_tui.services.clock import now_utc
 from pa_tui.services.textsafe import clean, json_safe
 
 # No dataclasses, typing, json, pathlib or argparse at import: each costs 6-13 ms per capture.
@@ -88,16 +90,11 @@ def split_options(words: list[str]) -> Options:
 
 
 def _now(zone: str) -> datetime:
-    value = os.environ.get("PA_NOW")
-    if not value:
-        return datetime.now(UTC)
+    """PA_NOW (read in `zone` when it has no offset) or the clock: the one rule in services.clock."""
     try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"PA_NOW: not an ISO datetime: {value!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(zone))
-    return parsed.astimezone(UTC)
+        return now_utc(zone)
+    except PaError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _today(now: datetime, zone: str) -> date:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from textual.binding import Binding
 
 from pa_tui.models import Contact, Event, EventAttendee
-from pa_tui.screens.base import ListScreen, line, section
+from pa_tui.screens.base import LinesScreen, line, section
 from pa_tui.screens.modals import PromptModal
 from pa_tui.services import agenda_view
 from pa_tui.services.textsafe import clean
@@ -18,7 +18,7 @@ from pa_tui.services.views import ListRow
 from pa_tui.widgets.record_list import Column
 
 
-class AgendaScreen(ListScreen):
+class AgendaScreen(LinesScreen):
     LABEL = "Agenda"
     CAPTURE_PREFIX = "event "
     COLUMNS = [Column("when", 13), Column("what"), Column("where", 16)]
@@ -34,7 +34,6 @@ class AgendaScreen(ListScreen):
         super().__init__()
         self.day: date | None = None
         self.week = False
-        self.lines: list[ListRow] = []
 
     def reload(self, keep_key: str | None = None) -> None:
         if self.day is None:
@@ -45,28 +44,19 @@ class AgendaScreen(ListScreen):
         assert self.day is not None
         start = agenda_view.start_of_week(self.day) if self.week else self.day
         span = f"week of {start:%a %d %b %Y}" if self.week else f"{start:%a %d %b %Y}"
-        return f"Agenda — {self.pa.principal.name} — {span}  (h/l move, w week, t today)"
+        name = clean(self.pa.principal.name, single_line=True)
+        return f"Agenda — {name} — {span}  (h/l move, w week, t today)"
 
-    def load_ids(self, session: Session) -> list[int]:
+    def load_lines(self, session: Session) -> list[ListRow]:
         assert self.day is not None
         start = agenda_view.start_of_week(self.day) if self.week else self.day
         lines = agenda_view.day_lines(
             session, self.pa.principal, start, days=7 if self.week else 1, gaps=not self.week
         )
         if self.term:
-            lines = [
-                r
-                for r in lines
-                if "header" in r.flags or self.term.lower() in " ".join(r.cells).lower()
-            ]
-            for index, row in enumerate(lines):
-                row.ref = index
-        self.lines = lines
-        return [r.ref for r in lines]
-
-    def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
-        lines = self.lines
-        return [lines[i] for i in ids if i < len(lines)]
+            term = self.term.lower()
+            lines = [r for r in lines if "header" in r.flags or term in " ".join(r.cells).lower()]
+        return lines
 
     def load_detail(self, session: Session, row: ListRow) -> Text:
         event_id = row.extra.get("event_id")

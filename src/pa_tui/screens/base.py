@@ -281,6 +281,29 @@ class ListScreen(Screen[None]):
             self.reload(keep_key=key)
 
 
+class LinesScreen(ListScreen):
+    """A list of lines computed whole by load_lines (Today, Agenda: small, mixed kinds); the
+    RecordList orders them by index."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[ListRow] = []
+
+    def load_lines(self, session: Session) -> list[ListRow]:
+        raise NotImplementedError
+
+    def load_ids(self, session: Session) -> list[int]:
+        lines = self.load_lines(session)
+        for index, row in enumerate(lines):
+            row.ref = index
+        self.lines = lines
+        return list(range(len(lines)))
+
+    def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
+        lines = self.lines
+        return [lines[i] for i in ids if i < len(lines)]
+
+
 def section(text: Text, title: str) -> None:
     """A heading; titles are stored text too, so they are cleaned like values."""
     if text.plain:

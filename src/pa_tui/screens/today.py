@@ -6,26 +6,24 @@ from __future__ import annotations
 from rich.text import Text
 from sqlmodel import Session
 
-from pa_tui.screens.base import ListScreen, line, section
+from pa_tui.screens.base import LinesScreen, line, section
 from pa_tui.services import agenda_view, contacts, display, views
+from pa_tui.services.textsafe import clean
 from pa_tui.services.views import ListRow
 from pa_tui.widgets.record_list import Column, RecordList
 
 TOP_QUEUE = 5
 
 
-class TodayScreen(ListScreen):
+class TodayScreen(LinesScreen):
     LABEL = "Today"
     COLUMNS = [Column("when", 13), Column("what"), Column("", 16)]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[ListRow] = []
-
     def title_text(self) -> str:
-        return f"Today — {self.pa.principal.name} — {display.day_label(self.pa.today())}"
+        name = clean(self.pa.principal.name, single_line=True)
+        return f"Today — {name} — {display.day_label(self.pa.today())}"
 
-    def load_ids(self, session: Session) -> list[int]:
+    def load_lines(self, session: Session) -> list[ListRow]:
         principal, now = self.pa.principal, self.pa.now()
         today = self.pa.today()
         out = agenda_view.day_lines(session, principal, today, gaps=True)
@@ -91,14 +89,7 @@ class TodayScreen(ListScreen):
                     confidential=d.contact.confidential,
                 )
             )
-        for index, row in enumerate(out):
-            row.ref = index
-        self.lines = out
-        return [r.ref for r in out]
-
-    def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
-        lines = self.lines
-        return [lines[i] for i in ids if i < len(lines)]
+        return out
 
     def load_detail(self, session: Session, row: ListRow) -> Text:
         text = Text()
