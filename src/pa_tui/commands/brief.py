@@ -48,13 +48,13 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
     if not brief.agenda:
         out.append(f"{bullet}nothing scheduled")
 
-    out += ["", f"{h}Queue by urgency ({len(brief.queue)})"]
+    out += ["", f"{h}Queue by urgency ({_count(len(brief.queue), brief.queue_total)})"]
     for item in brief.queue:
         contact = session.get(Contact, item.contact_id) if item.contact_id else None
         row = display.request_row(item, zone, contact)
         out.append(f"{bullet}{row[0]} {row[1] or '  '} {row[2]}: {row[3]} — {row[4]}")
 
-    out += ["", f"{h}Tasks due or overdue ({len(brief.tasks)})"]
+    out += ["", f"{h}Tasks due or overdue ({_count(len(brief.tasks), brief.tasks_total)})"]
     for task in brief.tasks:
         late = " (overdue)" if task.due_date and task.due_date < brief.day else ""
         out.append(
@@ -71,3 +71,7 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
     if hidden:
         out += ["", hidden]
     return out
+
+
+def _count(shown: int, total: int) -> str:
+    return str(shown) if shown >= total else f"top {shown} of {total}"

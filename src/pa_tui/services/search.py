@@ -71,7 +71,7 @@ def search_ids(
             text(
                 f"SELECT s.rowid FROM search_idx s JOIN {table} t ON t.id = s.rowid / 8 "
                 f"WHERE search_idx MATCH :q AND s.rowid % 8 = :code{owner} "
-                "ORDER BY s.rank LIMIT :lim"
+                "LIMIT :lim"
             ),
             {"q": f"{column} : ({query})", "code": code, "lim": limit},
         )
