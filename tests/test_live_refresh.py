@@ -40,3 +40,15 @@ async def test_a_call_logged_from_the_shell_appears_in_the_open_queue(
         assert "live item" in _subjects(app), f"queue shows {_subjects(app)}"
         assert app.screen.records.current is not None
         assert app.screen.records.current.cells[4] == "live item"
+
+
+async def test_a_refresh_while_a_screen_is_still_being_built_is_harmless(store, make_app) -> None:
+    """The live poll can fire between switch_mode and compose; the new screen loads on resume."""
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.switch_mode("queue")
+        app.reload_screen()  # what the poll does, before the screen has its widgets
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "QueueScreen"
+        assert app.screen.records.loaded

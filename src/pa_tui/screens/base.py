@@ -122,6 +122,8 @@ class ListScreen(Screen[None]):
         # reloads right after (a modal closing) must not put the cursor back on the old row.
         if keep_key is not None:
             self._pending_key = keep_key
+        if not self.query("#list"):
+            return  # not composed yet (a live refresh during a mode switch): resume loads it
         current = self.records.current
         self._reload(self._pending_key or (current.key if current else None))
 
