@@ -22,7 +22,6 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 Editor = Callable[[str], str | None]
 
-MODE_KEYS = {"today": "1", "agenda": "2", "queue": "3", "contacts": "4", "tasks": "5"}
 SCREEN_CLASSES = {
     "today": ("pa_tui.screens.today", "TodayScreen"),
     "agenda": ("pa_tui.screens.agenda", "AgendaScreen"),
@@ -631,10 +629,6 @@ def staff_of(session: Session, principal: Principal) -> list[Contact]:
             .order_by(col(Contact.name))
         ).all()
     )
-
-
-def literal(value: Any) -> Text:
-    return Text(clean(value))
 
 
 def binding_ids() -> set[str]:

@@ -34,7 +34,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FLAGS = ("--dry-run", "--json", "--confidential", "--force", "--help", "-h")
 
 USAGE = {
     "add": "pa add TEXT...   (e.g. pa add Call Bob tomorrow 3pm p1 pro:board @bob)",

@@ -94,25 +94,6 @@ def list_tasks(
     return without_confidential(rows, include_confidential)
 
 
-def due_tasks(
-    session: Session, principal: Principal, *, now: datetime, include_confidential: bool = False
-) -> Listing[Task]:
-    """Open tasks due today or overdue, most urgent first."""
-    today = local_today(now, principal.tz)
-    rows = list(
-        session.exec(
-            select(Task)
-            .where(
-                col(Task.principal_id) == principal.id,
-                col(Task.status).in_(OPEN_STATUSES),
-                col(Task.due_date) <= today,
-            )
-            .order_by(col(Task.due_date), col(Task.priority), col(Task.id))
-        ).all()
-    )
-    return without_confidential(rows, include_confidential)
-
-
 def complete_task(session: Session, task: Task, *, now: datetime, tz: str) -> Task | None:
     """Mark done; for a recurring task create and return the next one."""
     if task.status == "done":
