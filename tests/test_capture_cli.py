@@ -221,3 +221,10 @@ def test_capture_imports_nothing_heavy(people: Path) -> None:
               "dateutil.parser", "dataclasses", "argparse")  # fmt: skip
     for name in banned:
         assert not any(m == name or m.startswith(name + ".") for m in loaded), name
+
+
+def test_a_seven_digit_number_does_not_name_the_caller(people: Path) -> None:
+    """111-2233 ends Bob's +46 70 111 22 33, but 7 digits are too few to say it is Bob."""
+    r = run_pa("call", "Jane Roe", "111-2233", "about the lease")
+    assert r.code == 0, r.err
+    assert rows(people, "SELECT contact_id, from_name FROM request") == [(None, "Jane Roe")]

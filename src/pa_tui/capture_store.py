@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 from pa_tui import sqlite_schema
 from pa_tui.schema_version import SCHEMA_VERSION
+from pa_tui.services.phones import same_number
 
 TYPE_CHECKING = False  # typing costs the capture path ~8 ms; mypy still reads the block below
 if TYPE_CHECKING:
@@ -136,8 +137,9 @@ def find_contacts(
 ) -> list[tuple[int, str]]:
     """Contacts for a capture reference: exact name, else name-word prefixes through FTS."""
     staff = " AND is_staff = 1" if staff_only else ""
+    # Binary equality uses the name index; other spellings of case go through the FTS below.
     rows = conn.execute(
-        f"SELECT id, name FROM contact WHERE principal_id = ? AND name = ? COLLATE NOCASE{staff}",
+        f"SELECT id, name FROM contact WHERE principal_id = ? AND name = ?{staff}",
         (principal_id, term),
     ).fetchall()
     if rows:
@@ -162,10 +164,10 @@ def find_by_phone(
         return []
     rows = conn.execute(
         "SELECT DISTINCT c.id, c.name, p.digits FROM contact_phone p JOIN contact c "
-        "ON c.id = p.contact_id WHERE c.principal_id = ? AND p.digits LIKE ?",
-        (principal_id, "%" + digits[-7:]),
+        "ON c.id = p.contact_id WHERE c.principal_id = ? AND substr(p.digits, -7) = ?",
+        (principal_id, digits[-7:]),
     ).fetchall()
-    return [(r[0], r[1]) for r in rows if r[2].endswith(digits) or digits.endswith(r[2])]
+    return [(r[0], r[1]) for r in rows if same_number(r[2], digits)]
 
 
 def insert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:

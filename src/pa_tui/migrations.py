@@ -21,7 +21,17 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "create_fresh", "upgrade"]
 
 # MIGRATIONS[n] upgrades a store at version n to n + 1 (n >= 1).
 Migration = Callable[[Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    """The phone-tail index (SQLite; elsewhere the lookup stays a LIKE)."""
+    from pa_tui import sqlite_schema
+
+    if conn.dialect.name == "sqlite":
+        sqlite_schema.install_phone_tail(_raw(conn))
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def create_fresh(conn: Connection) -> None:
@@ -34,6 +44,7 @@ def create_fresh(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
     if conn.dialect.name == "sqlite":
         sqlite_schema.install_search_and_audit(_raw(conn))
+        sqlite_schema.install_phone_tail(_raw(conn))
 
 
 def upgrade(conn: Connection, from_version: int) -> None:

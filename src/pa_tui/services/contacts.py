@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from pa_tui.errors import NotFound, PaError
@@ -210,10 +211,15 @@ def find_by_phone(session: Session, principal: Principal, number: str) -> list[C
     if len(digits) < 5:
         return []
     tail = digits[-7:]
+    matches = (
+        func.substr(col(ContactPhone.digits), -7) == tail  # the phone-tail index (SQLite)
+        if session.get_bind().dialect.name == "sqlite"
+        else col(ContactPhone.digits).like(f"%{tail}")
+    )
     rows = session.exec(
         select(Contact, ContactPhone)
         .join(ContactPhone, col(ContactPhone.contact_id) == col(Contact.id))
-        .where(col(Contact.principal_id) == principal.id, col(ContactPhone.digits).like(f"%{tail}"))
+        .where(col(Contact.principal_id) == principal.id, matches)
     ).all()
     seen: dict[int, Contact] = {}
     for contact, phone in rows:

@@ -19,9 +19,13 @@ def phone_digits(value: str) -> str:
 
 
 def same_number(a: str, b: str) -> bool:
-    """+46 8 123 45 67 == 08-123 45 67: the shorter national form is a suffix of the longer."""
+    """+46 8 123 45 67 == 08-123 45 67: the shorter national form is a suffix of the longer.
+
+    Only from 8 digits on: a 7-digit local number (555-0101) is a suffix of too many others
+    (070-555 01 01) to name a caller by it; below that the digits must be equal.
+    """
     da, db = phone_digits(a), phone_digits(b)
-    if len(da) < 5 or len(db) < 5:
+    if len(da) < 8 or len(db) < 8:
         return da == db
     short, long_ = sorted((da, db), key=len)
     return long_.endswith(short)
