@@ -3,17 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-
-def _fk(target: str, *, nullable: bool = True, ondelete: str = "CASCADE") -> Any:
-    return Field(
-        default=None,
-        sa_column=Column(
-            Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
-        ),
-    )
+from pa_tui.models.columns import optional_ref
 
 
 class Contact(SQLModel, table=True):
@@ -64,7 +57,7 @@ class Relation(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
     kind: str  # spouse, partner, child, parent, assistant, reports-to, colleague, custom
     label: str | None = None  # for kind=custom
-    other_contact_id: int | None = _fk("contact.id")
+    other_contact_id: int | None = optional_ref("contact.id", ondelete="CASCADE")
     other_name: str | None = None  # when the relation is not a contact of its own
 
 
@@ -72,8 +65,8 @@ class ImportantDate(SQLModel, table=True):
     __tablename__ = "important_date"
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: int | None = _fk("contact.id")
-    relation_id: int | None = _fk("relation.id")
+    contact_id: int | None = optional_ref("contact.id", ondelete="CASCADE")
+    relation_id: int | None = optional_ref("relation.id", ondelete="CASCADE")
     kind: str = "birthday"  # birthday | anniversary | custom
     label: str | None = None
     month: int

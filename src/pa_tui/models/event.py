@@ -4,8 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
+
+from pa_tui.models.columns import optional_ref
 
 
 class Event(SQLModel, table=True):
@@ -31,10 +33,7 @@ class Event(SQLModel, table=True):
     # Last occurrence end of a series (NULL = endless): keeps range queries on series bounded.
     series_until_utc: datetime | None = Field(default=None, index=True)
     # Per-occurrence override: a row pointing at its series and the original occurrence start.
-    parent_id: int | None = Field(
-        default=None,
-        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), index=True),
-    )
+    parent_id: int | None = optional_ref("event.id", ondelete="CASCADE")
     recurrence_id: NaiveDatetime | None = None
     cancelled: bool = False
     agenda: str | None = None

@@ -3,15 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-
-def _ref(target: str) -> Any:
-    return Field(
-        default=None,
-        sa_column=Column(Integer, ForeignKey(target, ondelete="SET NULL"), index=True),
-    )
+from pa_tui.models.columns import optional_ref
 
 
 class Request(SQLModel, table=True):
@@ -21,7 +16,7 @@ class Request(SQLModel, table=True):
     principal_id: int = Field(foreign_key="principal.id", index=True, ondelete="CASCADE")
     # call | email | meeting_request | visitor | document | other
     kind: str = "call"
-    contact_id: int | None = _ref("contact.id")
+    contact_id: int | None = optional_ref("contact.id")
     from_name: str | None = None  # raw name when the sender is not a contact
     from_phone: str | None = None
     subject: str
@@ -35,7 +30,7 @@ class Request(SQLModel, table=True):
     status: str = Field(default="new", index=True)
     snooze_until: datetime | None = None
     decision_note: str | None = None
-    event_id: int | None = _ref("event.id")
+    event_id: int | None = optional_ref("event.id")
     # The task an item became points here (task.request_id): no request.task_id, whose foreign
     # key would close a request <-> task cycle that SQLAlchemy cannot order deterministically.
     location: str | None = None

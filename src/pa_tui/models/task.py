@@ -3,15 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-
-def _ref(target: str) -> Any:
-    return Field(
-        default=None,
-        sa_column=Column(Integer, ForeignKey(target, ondelete="SET NULL"), index=True),
-    )
+from pa_tui.models.columns import optional_ref
 
 
 class Task(SQLModel, table=True):
@@ -34,10 +29,10 @@ class Task(SQLModel, table=True):
     reminders: str | None = None
     project: str | None = Field(default=None, index=True)
     tags: str | None = None  # space-separated, lower case
-    contact_id: int | None = _ref("contact.id")
-    delegated_to_id: int | None = _ref("contact.id")
-    request_id: int | None = _ref("request.id")
-    event_id: int | None = _ref("event.id")
+    contact_id: int | None = optional_ref("contact.id")
+    delegated_to_id: int | None = optional_ref("contact.id")
+    request_id: int | None = optional_ref("request.id")
+    event_id: int | None = optional_ref("event.id")
     location: str | None = None
     confidential: bool = False
     external_uid: str | None = Field(default=None, index=True)
