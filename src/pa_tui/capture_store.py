@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing costs the capture path ~8 ms; mypy still reads t
 if TYPE_CHECKING:
     from typing import Any
 
-# Every column of the tables this module writes, with the Python type it stores.
+# Every column of the tables this module writes (and today_store.py reads), with its Python type.
 COLUMNS: dict[str, dict[str, type]] = {
     "principal": {"id": int, "name": str, "tz": str, "is_default": bool, "created_at": datetime},
     "task": {
@@ -47,6 +47,20 @@ COLUMNS: dict[str, dict[str, type]] = {
         "snooze_until": datetime, "decision_note": str, "event_id": int,
         "location": str, "confidential": bool, "rules_applied": str, "actor": str, "extra": dict,
         "created_at": datetime, "updated_at": datetime,
+    },
+    "contact": {
+        "id": int, "principal_id": int, "name": str, "given_name": str, "family_name": str,
+        "org": str, "role": str, "vip": int, "policy": str, "is_staff": bool, "notes": str,
+        "confidential": bool, "external_uid": str, "extra": dict, "created_at": datetime,
+        "updated_at": datetime,
+    },
+    "relation": {
+        "id": int, "contact_id": int, "kind": str, "label": str, "other_contact_id": int,
+        "other_name": str,
+    },
+    "important_date": {
+        "id": int, "contact_id": int, "relation_id": int, "kind": str, "label": str,
+        "month": int, "day": int, "year": int,
     },
 }  # fmt: skip
 

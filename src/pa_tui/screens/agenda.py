@@ -12,9 +12,9 @@ from pa_tui.models import Contact, Event, EventAttendee
 from pa_tui.screens.base import LinesScreen, line, section
 from pa_tui.screens.modals import PromptModal
 from pa_tui.services import agenda_view
+from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
 from pa_tui.services.timeutil import as_utc, local_today
-from pa_tui.services.views import ListRow
 from pa_tui.widgets.record_list import Column
 
 

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from pa_tui.screens.modals import ChoiceModal, ConfirmModal, PromptModal
 from pa_tui.services import textsafe
-from pa_tui.services.views import ListRow
+from pa_tui.services.rows import ListRow
 from pa_tui.widgets.capture_bar import CaptureBar
 from pa_tui.widgets.record_list import Column, RecordList
 

@@ -11,7 +11,7 @@ from pa_tui.models import Contact, ImportantDate, Interaction, Relation, Request
 from pa_tui.screens.base import ListScreen, line, para, section
 from pa_tui.screens.modals import ChoiceModal, FormField, FormModal, PromptModal
 from pa_tui.services import contacts, views
-from pa_tui.services.views import ListRow
+from pa_tui.services.rows import ListRow
 from pa_tui.widgets.record_list import Column
 
 INTERACTION_KINDS = ("call", "meeting", "email", "gift", "note")

@@ -17,8 +17,8 @@ from pa_tui.screens.base import ListScreen, line, section
 from pa_tui.screens.contacts import dossier
 from pa_tui.screens.modals import ChoiceModal, PromptModal
 from pa_tui.services import display, slots, triage, views
+from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
-from pa_tui.services.views import ListRow
 from pa_tui.widgets.record_list import Column
 
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from pa_tui.models import Contact, Task
 from pa_tui.screens.base import ListScreen, line, para, section
 from pa_tui.services import display, views
-from pa_tui.services.views import ListRow
+from pa_tui.services.rows import ListRow
 from pa_tui.widgets.record_list import Column
 
 

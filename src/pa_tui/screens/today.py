@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from pa_tui.screens.base import LinesScreen, line, section
 from pa_tui.services import agenda_view, contacts, display, views
+from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
-from pa_tui.services.views import ListRow
 from pa_tui.widgets.record_list import Column, RecordList
 
 TOP_QUEUE = 5

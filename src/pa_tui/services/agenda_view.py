@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from pa_tui.models import Principal
-from pa_tui.services import display, events
-from pa_tui.services.events import Occurrence
-from pa_tui.services.slots import WORK_END, WORK_START
+from pa_tui.services import display
+from pa_tui.services.recurrence import Occurrence
+from pa_tui.services.rows import ListRow
 from pa_tui.services.timeutil import day_bounds_utc, local_to_utc
-from pa_tui.services.views import ListRow
+from pa_tui.services.workday import WORK_END, WORK_START
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from pa_tui.models import Principal
 
 
 def overlapping(occurrences: list[Occurrence]) -> set[int]:
@@ -60,44 +63,58 @@ def day_lines(
     privacy: bool = False,
 ) -> list[ListRow]:
     """Lines of an agenda from `day`: a header per day, its occurrences, optionally free gaps."""
+    from pa_tui.services import events
+
     zone = principal.tz
     out: list[ListRow] = []
     for offset in range(days):
         current = day + timedelta(days=offset)
         start, end = day_bounds_utc(current, zone)
-        occ = events.occurrences(session, principal, start, end)
-        clash = overlapping(occ)
-        out.append(ListRow(key="", cells=[display.day_label(current)], flags={"header"}))
-        items: list[tuple[datetime, ListRow]] = []
-        for i, o in enumerate(occ):
-            _id, when, title, where = display.occurrence_row(o, zone)
-            flags = set()
-            if i in clash:
-                flags.add("overdue")
-                title = "⚠ " + title
-            if o.recurring:
-                flags.add("recurring")
-            hours = "all day" if o.event.all_day else when[11:]
-            key = f"e{o.event.parent_id or o.event.id}@{o.start:%Y%m%dT%H%M}"
-            row = ListRow(
-                key=key,
-                cells=[hours, title, where],
-                confidential=o.event.confidential,
-                flags=flags,
-                extra={"event_id": o.event.id},
+        out.extend(
+            lines_for_day(
+                events.occurrences(session, principal, start, end), current, zone, gaps=gaps
             )
-            items.append((o.start if not o.event.all_day else start, row))
-        if gaps:
-            for s, e in free_gaps(occ, current, zone):
-                start_text = display.when_local(s, zone, with_date=False)
-                label = f"{start_text}-{display.when_local(e, zone, with_date=False)}"
-                items.append((s, ListRow(key="", cells=[label, "free", ""], flags={"dim"})))
-        items.sort(key=lambda pair: (pair[0], "dim" in pair[1].flags))
-        if not items:
-            out.append(ListRow(key="", cells=["", "nothing scheduled", ""], flags={"dim"}))
-        out.extend(row for _, row in items)
+        )
     for index, row in enumerate(out):
         row.ref = index
+    return out
+
+
+def lines_for_day(
+    occ: list[Occurrence], current: date, zone: str, *, gaps: bool = False
+) -> list[ListRow]:
+    """One day's header, occurrences (overlaps marked) and, optionally, free gaps."""
+    start, _end = day_bounds_utc(current, zone)
+    clash = overlapping(occ)
+    out = [ListRow(key="", cells=[display.day_label(current)], flags={"header"})]
+    items: list[tuple[datetime, ListRow]] = []
+    for i, o in enumerate(occ):
+        _id, when, title, where = display.occurrence_row(o, zone)
+        flags = set()
+        if i in clash:
+            flags.add("overdue")
+            title = "⚠ " + title
+        if o.recurring:
+            flags.add("recurring")
+        hours = "all day" if o.event.all_day else when[11:]
+        key = f"e{o.event.parent_id or o.event.id}@{o.start:%Y%m%dT%H%M}"
+        row = ListRow(
+            key=key,
+            cells=[hours, title, where],
+            confidential=o.event.confidential,
+            flags=flags,
+            extra={"event_id": o.event.id},
+        )
+        items.append((o.start if not o.event.all_day else start, row))
+    if gaps:
+        for s, e in free_gaps(occ, current, zone):
+            start_text = display.when_local(s, zone, with_date=False)
+            label = f"{start_text}-{display.when_local(e, zone, with_date=False)}"
+            items.append((s, ListRow(key="", cells=[label, "free", ""], flags={"dim"})))
+    items.sort(key=lambda pair: (pair[0], "dim" in pair[1].flags))
+    if not items:
+        out.append(ListRow(key="", cells=["", "nothing scheduled", ""], flags={"dim"}))
+    out.extend(row for _, row in items)
     return out
 
 

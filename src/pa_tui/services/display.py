@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from pa_tui.models import Contact, Request, Task
-from pa_tui.services.events import Occurrence
 from pa_tui.services.ids import format_id
+from pa_tui.services.recurrence import Occurrence
 from pa_tui.services.timeutil import utc_to_local
+
+if TYPE_CHECKING:
+    from pa_tui.models import Contact, Request, Task
 
 PRIORITY_LABEL = {1: "p1", 2: "p2", 3: "p3", 4: ""}
 KIND_LABEL = {"meeting_request": "meeting"}

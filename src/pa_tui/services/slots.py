@@ -12,9 +12,8 @@ from sqlmodel import Session
 from pa_tui.models import Principal
 from pa_tui.services import events
 from pa_tui.services.timeutil import local_to_utc, local_today, utc_to_local
+from pa_tui.services.workday import WORK_END, WORK_START
 
-WORK_START = time(9)
-WORK_END = time(17)
 STEP = timedelta(minutes=15)
 
 

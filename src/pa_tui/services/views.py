@@ -6,8 +6,7 @@ cockpit calls these from thread workers, so a key never waits on the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, text
@@ -15,29 +14,13 @@ from sqlalchemy import select as sa_select  # sqlmodel's select types at most 4 
 from sqlmodel import Session, col, or_, select
 
 from pa_tui.models import Contact, Principal, Request, Task
-from pa_tui.services import display, search
+from pa_tui.services import search
+from pa_tui.services.rows import ListRow, queue_list_row, task_list_row
 from pa_tui.services.scoring import (
-    AGE_CAP,
-    AGE_POINTS_PER_DAY,
-    URGENCY_POINTS,
-    VIP_POINTS,
-    Score,
+    queue_order_sql,
     score,
 )
 from pa_tui.services.timeutil import as_utc, local_today
-
-
-@dataclass
-class ListRow:
-    """One line of a list: a typed id, its cells, and flags the screen styles by."""
-
-    key: str  # typed id: t12, r7, c5 (events: e3@2026-11-27T09:00)
-    cells: list[str]
-    ref: int = -1  # what the list orders by: the row id (or an index for agenda lines)
-    confidential: bool = False
-    flags: set[str] = field(default_factory=set)  # overdue, urgent, overlap, recurring, done
-    extra: dict[str, Any] = field(default_factory=dict)
-
 
 TASK_FILTERS = ("today", "overdue", "waiting", "all")
 
@@ -88,39 +71,8 @@ def task_rows(
     out = []
     for i in ids:
         t = found.get(i)
-        if t is None:
-            continue
-        flags = set()
-        if t.due_date and t.due_date < today and t.status in ("todo", "waiting"):
-            flags.add("overdue")
-        if t.priority == 1:
-            flags.add("urgent")
-        if t.status in ("done", "cancelled"):
-            flags.add("done")
-        who = names.get(t.delegated_to_id or 0)
-        out.append(
-            ListRow(
-                key=f"t{t.id}",
-                ref=i,
-                cells=[
-                    f"t{t.id}",
-                    display.PRIORITY_LABEL.get(t.priority, ""),
-                    display.task_due(t, principal.tz),
-                    t.title,
-                    " ".join(
-                        x
-                        for x in (
-                            f"pro:{t.project}" if t.project else "",
-                            " ".join(f"+{g}" for g in (t.tags or "").split()),
-                            f"→{who}" if who else "",
-                        )
-                        if x
-                    ),
-                ],
-                confidential=t.confidential,
-                flags=flags,
-            )
-        )
+        if t is not None:
+            out.append(task_list_row(t, today, principal.tz, names.get(t.delegated_to_id or 0)))
     return out
 
 
@@ -179,34 +131,7 @@ def _queue_ids_sql(
     session: Session, principal: Principal, *, now: datetime, only: list[int] | None
 ) -> list[int]:
     """The score computed by SQLite: 55k open items sort in ~60 ms instead of ~1 s in Python."""
-    fmt = "%Y-%m-%d %H:%M:%S.%f"
-    stamp = as_utc(now).replace(tzinfo=None)
-    urgency = " ".join(f"WHEN {u} THEN {p}" for u, p in URGENCY_POINTS.items())
-    sql = f"""
-        SELECT r.id FROM request r LEFT JOIN contact c ON c.id = r.contact_id
-        WHERE r.principal_id = :pid AND r.status IN ('new', 'deferred')
-          AND (r.snooze_until IS NULL OR r.snooze_until <= :now)
-          {"AND r.id IN (SELECT value FROM json_each(:only))" if only is not None else ""}
-        ORDER BY (CASE r.urgency {urgency} ELSE 0 END)
-               + {VIP_POINTS} * coalesce(c.vip, 0)
-               + min({AGE_CAP}, max(0, CAST(
-                   (julianday(:now) - julianday(r.received_at)) * {AGE_POINTS_PER_DAY} AS INTEGER)))
-               + (CASE WHEN r.deadline IS NULL THEN 0
-                       WHEN r.deadline < :now THEN 40
-                       WHEN r.deadline < :day THEN 30
-                       WHEN r.deadline < :days3 THEN 15 ELSE 0 END) DESC,
-                 r.received_at, r.id
-    """
-    import json
-
-    params: dict[str, Any] = {
-        "pid": principal.id,
-        "now": stamp.strftime(fmt),
-        "day": (stamp + timedelta(days=1)).strftime(fmt),
-        "days3": (stamp + timedelta(days=3)).strftime(fmt),
-    }
-    if only is not None:
-        params["only"] = json.dumps(only)
+    sql, params = queue_order_sql(principal.id or 0, now, only=only)
     return [int(r[0]) for r in session.connection().execute(text(sql), params)]
 
 
@@ -225,45 +150,9 @@ def queue_rows(
     out = []
     for i in ids:
         r = found.get(i)
-        if r is None:
-            continue
-        contact = people.get(r.contact_id) if r.contact_id else None
-        s: Score = score(
-            urgency=r.urgency,
-            vip=contact.vip if contact else 0,
-            received_at=r.received_at,
-            deadline=r.deadline,
-            now=now,
-        )
-        age = now - as_utc(r.received_at)
-        flags = {"urgent"} if r.urgency == 1 else set()
-        out.append(
-            ListRow(
-                key=f"r{r.id}",
-                ref=i,
-                cells=[
-                    f"r{r.id}",
-                    str(s.total),
-                    display.KIND_LABEL.get(r.kind, r.kind),
-                    display.sender(r, contact),
-                    r.subject,
-                    _age(age),
-                ],
-                confidential=r.confidential or bool(contact and contact.confidential),
-                flags=flags,
-                extra={"score": s},
-            )
-        )
+        if r is not None:
+            out.append(queue_list_row(r, people.get(r.contact_id) if r.contact_id else None, now))
     return out
-
-
-def _age(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)}m"
-    if minutes < 60 * 48:
-        return f"{minutes // 60}h"
-    return f"{minutes // (60 * 24)}d"
 
 
 def contact_ids(session: Session, principal: Principal, *, term: str = "") -> list[int]:

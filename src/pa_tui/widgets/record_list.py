@@ -21,8 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
-from pa_tui.services.views import ListRow
 
 PAGE = 100
 MASK = "▒▒▒▒ confidential ▒▒▒▒"

@@ -1,0 +1,202 @@
+"""Today's data read with the standard library, so the cockpit's first frame is already filled
+before SQLModel has loaded (its import alone costs ~0.35 s).
+
+Queries mirror the services' (events.occurrences, views.queue_ids/task_ids, contacts.upcoming_dates)
+and the rows go through the same line builders (services/today.py); a test compares both reads on
+a demo store. Anything unusual (no store, another schema version, an ambiguous principal) returns
+None and the cockpit simply waits for the full path.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pa_tui.capture_store import COLUMNS
+from pa_tui.capture_store import principal as find_principal
+from pa_tui.schema_version import SCHEMA_VERSION
+from pa_tui.services import anniversaries, rows, scoring
+from pa_tui.services.recurrence import occurrences_of
+from pa_tui.services.timeutil import day_bounds_utc, local_today
+from pa_tui.services.today import DATE_DAYS, DUE_SHOWN, TOP_QUEUE, TodayData
+from pa_tui.sqlite_schema import user_version
+
+_FMT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores datetimes on SQLite
+
+
+class Record:
+    """A row as attributes, the shape the line builders read."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+@dataclass(frozen=True)
+class PrincipalRecord:
+    id: int
+    name: str
+    tz: str
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.astimezone(UTC).replace(tzinfo=None).strftime(_FMT)
+
+
+def _records(conn: sqlite3.Connection, table: str, sql: str, params: Any = ()) -> list[Any]:
+    types = COLUMNS[table]
+    out = []
+    for row in conn.execute(sql, params):
+        values = {}
+        for key in row.keys():  # noqa: SIM118 (sqlite3.Row is not a mapping)
+            v = row[key]
+            kind = types.get(key)
+            if v is not None:
+                if kind is datetime:
+                    v = datetime.fromisoformat(v)
+                elif kind is date:
+                    v = date.fromisoformat(v)
+                elif kind is bool:
+                    v = bool(v)
+                elif kind is dict:
+                    v = json.loads(v)
+            values[key] = v
+        out.append(Record(values))
+    return out
+
+
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def read_today(
+    path: str, principal_name: str | None, now: datetime
+) -> tuple[PrincipalRecord, TodayData] | None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    conn.row_factory = sqlite3.Row
+    try:
+        if user_version(conn) != SCHEMA_VERSION:
+            return None
+        found = find_principal(conn, principal_name)
+        if found is None:
+            return None
+        principal = PrincipalRecord(*found)
+        return principal, _read(conn, principal, now)
+    except (sqlite3.Error, LookupError, ValueError):
+        return None
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection, p: PrincipalRecord, now: datetime) -> TodayData:
+    day = local_today(now, p.tz)
+    start, end = day_bounds_utc(day, p.tz)
+    s, e, n = _stamp(start), _stamp(end), _stamp(now)
+
+    events = _records(
+        conn,
+        "event",
+        """SELECT * FROM event WHERE principal_id = ? AND parent_id IS NULL AND start_utc < ?
+           AND ((rrule IS NULL AND end_utc > ?)
+                OR (rrule IS NOT NULL AND (series_until_utc IS NULL OR series_until_utc > ?)))""",
+        (p.id, e, s, s),
+    )
+    series = [ev.id for ev in events if ev.rrule]
+    overrides = (
+        _records(
+            conn, "event", f"SELECT * FROM event WHERE parent_id IN ({_marks(series)})", series
+        )
+        if series
+        else []
+    )
+
+    open_items = """FROM request WHERE principal_id = ? AND status IN ('new', 'deferred')
+                    AND (snooze_until IS NULL OR snooze_until <= ?)"""
+    queue_total = conn.execute(f"SELECT count(*) {open_items}", (p.id, n)).fetchone()[0]
+    sql, params = scoring.queue_order_sql(p.id, now, limit=TOP_QUEUE)
+    top = [int(r[0]) for r in conn.execute(sql, params)]
+    items = {
+        r.id: r
+        for r in _records(
+            conn, "request", f"SELECT * FROM request WHERE id IN ({_marks(top)})", top
+        )
+    }
+    senders = _by_id(conn, [r.contact_id for r in items.values()])
+
+    due_where = """FROM task WHERE principal_id = ? AND status IN ('todo', 'waiting')
+                   AND due_date <= ?"""
+    due_total = conn.execute(f"SELECT count(*) {due_where}", (p.id, day.isoformat())).fetchone()[0]
+    due = _records(
+        conn,
+        "task",
+        f"SELECT * {due_where} ORDER BY due_date IS NULL, due_date, priority, id LIMIT ?",
+        (p.id, day.isoformat(), DUE_SHOWN),
+    )
+    delegates = _by_id(conn, [t.delegated_to_id for t in due])
+
+    return TodayData(
+        day=day,
+        zone=p.tz,
+        occurrences=occurrences_of(events, overrides, p.tz, start, end),
+        queue_total=queue_total,
+        queue_rows=[
+            rows.queue_list_row(items[i], senders.get(items[i].contact_id), now)
+            for i in top
+            if i in items
+        ],
+        due_total=due_total,
+        due_rows=[
+            rows.task_list_row(
+                t, day, p.tz, delegates[t.delegated_to_id].name if t.delegated_to_id else None
+            )
+            for t in due
+        ],
+        dates=_dates(conn, p, day),
+    )
+
+
+def _by_id(conn: sqlite3.Connection, ids: list[int | None]) -> dict[int, Any]:
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    found = _records(
+        conn, "contact", f"SELECT * FROM contact WHERE id IN ({_marks(wanted)})", wanted
+    )
+    return {c.id: c for c in found}
+
+
+def _dates(conn: sqlite3.Connection, p: PrincipalRecord, day: date) -> list[Any]:
+    codes = sorted(anniversaries.window_codes(day, DATE_DAYS))
+    found = _records(
+        conn,
+        "important_date",
+        f"""SELECT d.* FROM important_date d JOIN contact c ON c.id = d.contact_id
+            WHERE c.principal_id = ? AND d.month * 100 + d.day IN ({_marks(codes)})""",
+        (p.id, *codes),
+    )
+    people = _by_id(conn, [d.contact_id for d in found])
+    rel_ids = sorted({d.relation_id for d in found if d.relation_id})
+    names: dict[int, str] = {}
+    if rel_ids:
+        relations = _records(
+            conn, "relation", f"SELECT * FROM relation WHERE id IN ({_marks(rel_ids)})", rel_ids
+        )
+        others = _by_id(conn, [r.other_contact_id for r in relations if not r.other_name])
+        for r in relations:
+            if r.other_name:
+                names[r.id] = f"{r.kind} {r.other_name}"
+            elif r.other_contact_id:
+                other = others.get(r.other_contact_id)
+                names[r.id] = f"{r.kind} {other.name if other else '?'}"
+    return anniversaries.upcoming(
+        [(d, people[d.contact_id]) for d in found],
+        names,
+        today=day,
+        days=DATE_DAYS,
+        include_confidential=True,
+    )
