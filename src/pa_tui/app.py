@@ -6,7 +6,9 @@ app on a temp store at a fixed time.
 
 The first frame comes before SQLModel: this module imports only Textual and light pa_tui modules;
 `pa` hands over a store *opener*, and a worker opens the store and imports the screens while the
-boot screen is already drawn (SQLModel alone costs ~0.5 s to import).
+boot screen is already drawn (SQLModel alone costs ~0.35 s to import). Meanwhile a *preview*
+(Today read with the standard library, today_store.py) fills the Today screen, so the user reads
+the day at once; keys that need the store wait for it (mode switches are kept and applied).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -37,6 +39,7 @@ from pa_tui.screens.palette import JumpProvider, PaCommands
 from pa_tui.services import capture
 from pa_tui.services.capture_items import KIND_OF_COMMAND, build_item
 from pa_tui.services.clock import machine_zone, now_utc
+from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
 from pa_tui.services.timeutil import local_to_utc, local_today
 
@@ -49,6 +52,14 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 Editor = Callable[[str], str | None]
+# Given a clock that answers "now" for a zone, the default principal and Today's lines, or None.
+Preview = Callable[[Callable[[str], datetime]], "tuple[Any, list[ListRow]] | None"]
+
+# Keys that work on the preview itself (moving in the list, help, quit); others wait for the store.
+PREVIEW_KEYS = frozenset(
+    {"up", "down", "j", "k", "pageup", "pagedown", "home", "end", "g", "G", "question_mark",
+     "ctrl+q", "escape"}
+)  # fmt: skip
 
 SCREEN_CLASSES = {
     "today": ("pa_tui.screens.today", "TodayScreen"),
@@ -116,8 +127,15 @@ class PaApp(App[None]):
         editor: Editor | None = None,
         keymap: dict[str, str] | None = None,
         live_interval: float = 1.0,
+        preview: Preview | None = None,
     ) -> None:
         super().__init__()
+        self.ready = False  # the store is open and the principal read (main thread only)
+        self.preview_lines: list[ListRow] | None = None
+        self._preview = preview
+        self._pending_mode: str | None = None
+        self._held_keys: list[tuple[str, str | None]] = []
+        self._opened_principal: Principal
         self._clock = clock
         self.editor = editor or self._external_editor
         self.live_interval = live_interval
@@ -165,14 +183,42 @@ class PaApp(App[None]):
         if found is None:
             with store.write() as session:
                 found = principals.ensure_default(session, now=now_utc(machine_zone()))
-        self.principal = found
+        # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
+        self._opened_principal = found
 
     # ---- lifecycle
     def on_mount(self) -> None:
         if self._opener is not None:
-            self._open_store()
+            if self._preview is not None:
+                self._read_preview()  # which then opens the store
+            else:
+                self._open_store()
             return
         self._store_ready()
+
+    @work(thread=True, group="preview")
+    def _read_preview(self) -> None:
+        assert self._preview is not None
+
+        def clock(zone: str) -> datetime:
+            return self._clock().astimezone(UTC) if self._clock is not None else now_utc(zone)
+
+        try:
+            found = self._preview(clock)
+        except Exception:  # a preview is a nicety: the full load reports what is wrong
+            found = None
+        if found is not None:
+            self.call_from_thread(self._show_preview, *found)
+        # Only now: importing SQLModel in a parallel thread would hold the GIL the preview needs.
+        self.call_from_thread(self._open_store)
+
+    def _show_preview(self, principal: Any, lines: list[ListRow]) -> None:
+        if self.ready or self.startup_error:
+            return
+        self.principal = principal
+        self.preview_lines = lines
+        self._update_titles()
+        self.switch_mode("today")
 
     @work(thread=True, exclusive=True, group="boot")
     def _open_store(self) -> None:
@@ -197,8 +243,16 @@ class PaApp(App[None]):
         self.exit(return_code=2)
 
     def _store_ready(self) -> None:
+        self.principal = self._opened_principal
+        self.ready = True
+        self.preview_lines = None
         self._update_titles()
-        self.switch_mode("today")
+        mode, self._pending_mode = self._pending_mode, None
+        if self.current_mode == "today" and mode in (None, "today"):
+            self.screen.refresh_bindings()  # the keys dimmed during the preview come alive
+            self.reload_screen()  # and the preview is replaced by the full load
+        else:
+            self.switch_mode(mode or "today")
         self.set_timer(0.5, self._warm_screens)
         if self.store.target.sqlite_file and self.live_interval > 0:
             self._watch_conn = sqlite3.connect(
@@ -206,6 +260,23 @@ class PaApp(App[None]):
             )
             self._data_version = self._read_data_version()
             self.set_interval(self.live_interval, self._poll_changes)
+        if self._held_keys:
+            self.run_worker(self._replay_held_keys(), group="replay")
+
+    async def _replay_held_keys(self) -> None:
+        """Held keys, in order, each once the last has been handled: a key may open a screen or
+        move the focus (n opens the capture bar) and the next ones must land where it put them.
+        This is what Textual's own key feeder (App._press_keys) does between keys."""
+        from textual._wait import wait_for_idle
+
+        held, self._held_keys = self._held_keys, []
+        for key, character in held:
+            event = events.Key(key, character)
+            event.set_sender(self)
+            if self._driver is None:
+                return
+            self._driver.send_message(event)
+            await wait_for_idle(0)
 
     def on_unmount(self) -> None:
         if self._watch_conn is not None:
@@ -230,8 +301,31 @@ class PaApp(App[None]):
             self._data_version = version
             self.reload_screen()
 
+    async def on_event(self, event: events.Event) -> None:
+        """Until the store is open (boot screen, Today's preview), keys that need it are held,
+        not lost: a fast typist's `5 n` at start-up opens Tasks and its capture bar as soon as
+        the store is open."""
+        if (
+            not self.ready
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.current_mode in ("boot", "today")
+            # Once one key waits, the rest queue behind it: order matters ("n ... k" is text).
+            and (self._held_keys or event.key not in PREVIEW_KEYS)
+        ):
+            self._held_keys.append((event.key, event.character))
+            event.stop()
+            return
+        await super().on_event(event)
+
+    async def action_switch_mode(self, mode: str) -> None:
+        if not self.ready and mode != "today":
+            self._pending_mode = mode  # applied as soon as the store is open
+            return
+        await super().action_switch_mode(mode)
+
     def reload_screen(self) -> None:
-        if not hasattr(self, "store"):
+        if not self.ready:
             return
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
@@ -244,6 +338,8 @@ class PaApp(App[None]):
     # ---- writes: one transaction, one undo step
     @contextmanager
     def act(self, label: str) -> Iterator[Session]:
+        if not self.ready:
+            raise PaError("the store is still opening; try again in a moment")
         with self.undo_stack.action(label) as session:
             yield session
 
@@ -482,6 +578,10 @@ class PaApp(App[None]):
     def jump_to(self, key: str) -> None:
         """Open the screen that holds a record and put the cursor on it."""
         mode = {"t": "tasks", "r": "queue", "c": "contacts", "e": "agenda"}[key[0]]
+        if not self.ready:
+            self._pending_mode = mode
+            self._pending_jump = (mode, key)
+            return
         if self.current_mode == mode:
             focus = getattr(self.screen, "focus_key", None)
             if callable(focus):
@@ -648,6 +748,19 @@ def binding_ids() -> set[str]:
     }
 
 
+def sqlite_preview(path: str, principal: str | None = None) -> Preview:
+    """Today read with the standard library from a SQLite store (see today_store.py)."""
+
+    def preview(clock: Callable[[str], datetime]) -> tuple[Any, list[ListRow]] | None:
+        from pa_tui.services import today
+        from pa_tui.today_store import read_today
+
+        found = read_today(path, principal, clock)
+        return None if found is None else (found[0], today.lines(found[1]))
+
+    return preview
+
+
 def run_app(db: str | None) -> int:
     from pa_tui.config import load_keymap
 
@@ -665,7 +778,8 @@ def run_app(db: str | None) -> int:
         load_keymap(known=binding_ids())
         return Store(target)
 
-    app = PaApp(opener, keymap=keymap)
+    preview = sqlite_preview(target.sqlite_file) if target.sqlite_file is not None else None
+    app = PaApp(opener, keymap=keymap, preview=preview)
     try:
         app.run()
     finally:

@@ -31,7 +31,15 @@ def _v1_to_v2(conn: Connection) -> None:
         sqlite_schema.install_phone_tail(_raw(conn))
 
 
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    """Indexes that keep Today's reads flat as the store grows (SQLite)."""
+    from pa_tui import sqlite_schema
+
+    if conn.dialect.name == "sqlite":
+        sqlite_schema.install_today_indexes(_raw(conn))
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def create_fresh(conn: Connection) -> None:
@@ -45,6 +53,7 @@ def create_fresh(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         sqlite_schema.install_search_and_audit(_raw(conn))
         sqlite_schema.install_phone_tail(_raw(conn))
+        sqlite_schema.install_today_indexes(_raw(conn))
 
 
 def upgrade(conn: Connection, from_version: int) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from sqlmodel import Session
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +23,8 @@ from pa_tui.widgets.capture_bar import CaptureBar
 from pa_tui.widgets.record_list import Column, RecordList
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from pa_tui.app import PaApp
 
 
@@ -77,6 +78,15 @@ class ListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.records.focus()
+
+    # Before the store opens (Today's preview) only reading keys work; the footer shows the rest
+    # dimmed until then.
+    PREVIEW_ACTIONS: ClassVar[frozenset[str]] = frozenset({"filter", "clear_filter", "quit"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.pa.ready and action not in self.PREVIEW_ACTIONS:
+            return None
+        return True
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, so this is the only first load.
@@ -155,6 +165,8 @@ class ListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, row: ListRow) -> None:
+        if not self.pa.ready:
+            return  # a preview before the store opens: details come with the full load
         with self.pa.store.read() as session:
             text = self.load_detail(session, row)
         self.app.call_from_thread(self._detail_loaded, row.key, text)
@@ -302,7 +314,10 @@ class LinesScreen(ListScreen):
         return list(range(len(lines)))
 
     def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
-        lines = self.lines
+        return self.fetch_rows(ids)
+
+    def fetch_rows(self, ids: list[int]) -> list[ListRow]:
+        lines = self.lines  # computed whole by load_ids: no session needed
         return [lines[i] for i in ids if i < len(lines)]
 
 

@@ -49,7 +49,7 @@ def upcoming(
 ) -> list[UpcomingDate]:
     """(important date, contact) pairs that fall in the window, soonest first."""
     horizon = today + timedelta(days=days)
-    out: list[UpcomingDate] = []
+    keyed: list[tuple[tuple[date, str, int, int], UpcomingDate]] = []
     for item, contact in rows:
         if contact.confidential and not include_confidential:
             continue
@@ -58,6 +58,19 @@ def upcoming(
             continue
         turns = when.year - item.year if item.year else None
         rel = relation_names.get(item.relation_id) if item.relation_id else None
-        out.append(UpcomingDate(when, contact, item.kind, item.label, turns, rel))
-    out.sort(key=lambda u: (u.when, u.contact.name))
-    return out
+        key = (when, contact.name, contact.id or 0, item.id or 0)
+        keyed.append((key, UpcomingDate(when, contact, item.kind, item.label, turns, rel)))
+    keyed.sort(key=lambda pair: pair[0])
+    return [u for _, u in keyed]
+
+
+def window_order(today: date, days: int) -> dict[int, int]:
+    """For each month*100+day code that falls in the window, its day's position (0 = today):
+    what SQL orders and filters by to list the soonest dates first without loading them all."""
+    horizon = today + timedelta(days=days)
+    order = {}
+    for code in window_codes(today, days):
+        when = next_anniversary(code // 100, code % 100, today)
+        if when < horizon:
+            order[code] = (when - today).days
+    return order

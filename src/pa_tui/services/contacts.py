@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlmodel import Session, col, select
 
 from pa_tui.errors import NotFound, PaError
@@ -288,7 +288,7 @@ def upcoming_dates(
         .join(Contact, col(Contact.id) == col(ImportantDate.contact_id))
         .where(
             col(Contact.principal_id) == principal.id,
-            (col(ImportantDate.month) * 100 + col(ImportantDate.day)).in_(codes),
+            (col(ImportantDate.month) * literal_column("100") + col(ImportantDate.day)).in_(codes),
         )
     ).all()
     relation_names = _relation_names(session, [d.relation_id for d, _ in rows if d.relation_id])

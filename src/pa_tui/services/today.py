@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 TOP_QUEUE = 5
 DUE_SHOWN = 50
 DATE_DAYS = 7
+DATES_SHOWN = 30
 
 
 @dataclass
@@ -34,7 +35,8 @@ class TodayData:
     queue_rows: list[ListRow] = field(default_factory=list)  # the top TOP_QUEUE
     due_total: int = 0
     due_rows: list[ListRow] = field(default_factory=list)  # the first DUE_SHOWN
-    dates: list[UpcomingDate] = field(default_factory=list)
+    dates_total: int = 0
+    dates: list[UpcomingDate] = field(default_factory=list)  # the first DATES_SHOWN
 
 
 def read(session: Session, principal: Principal, now: datetime) -> TodayData:
@@ -46,6 +48,9 @@ def read(session: Session, principal: Principal, now: datetime) -> TodayData:
     start, end = day_bounds_utc(day, principal.tz)
     queue = views.queue_ids(session, principal, now=now)
     due = views.task_ids(session, principal, now=now, mode="today")
+    dates = contacts.upcoming_dates(
+        session, principal, today=day, days=DATE_DAYS, include_confidential=True
+    )
     return TodayData(
         day=day,
         zone=principal.tz,
@@ -54,9 +59,8 @@ def read(session: Session, principal: Principal, now: datetime) -> TodayData:
         queue_rows=views.queue_rows(session, principal, queue[:TOP_QUEUE], now=now),
         due_total=len(due),
         due_rows=views.task_rows(session, principal, due[:DUE_SHOWN], now=now),
-        dates=contacts.upcoming_dates(
-            session, principal, today=day, days=DATE_DAYS, include_confidential=True
-        ),
+        dates_total=len(dates),
+        dates=dates[:DATES_SHOWN],
     )
 
 
@@ -103,7 +107,7 @@ def lines(data: TodayData) -> list[ListRow]:
     out.append(
         ListRow(
             key="",
-            cells=[f"Birthdays & dates, next {DATE_DAYS} days ({len(data.dates)})"],
+            cells=[f"Birthdays & dates, next {DATE_DAYS} days ({data.dates_total})"],
             flags={"header"},
         )
     )
@@ -117,6 +121,9 @@ def lines(data: TodayData) -> list[ListRow]:
                 confidential=d.contact.confidential,
             )
         )
+    if data.dates_total > DATES_SHOWN:
+        more = data.dates_total - DATES_SHOWN
+        out.append(ListRow(key="", cells=["", f"… {more} more", ""], flags={"dim"}))
     for index, row in enumerate(out):
         row.ref = index
     return out
