@@ -53,6 +53,8 @@ def main() -> None:
                 if "data_frame" not in marks:
                     marks["data_frame"] = time.time()
                     marks["from_preview"] = not self.app.ready
+                if self.app.ready:
+                    # Peak memory with the full load done (the preview alone holds far less).
                     done(self.app)
 
             self.call_after_refresh(filled)

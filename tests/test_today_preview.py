@@ -184,8 +184,8 @@ async def test_keys_typed_during_the_preview_act_once_the_store_opens(
         await pilot.pause()
         assert type(app.screen).__name__ == "TodayScreen" and not app.ready
         gate.set()
+        await _until(pilot, lambda: type(app.screen).__name__ == "TasksScreen")
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "TasksScreen"
     with demo_store.read() as session:
         made = session.connection().exec_driver_sql(
             "SELECT count(*) FROM task WHERE title = 'Buy milk'"
@@ -224,6 +224,7 @@ async def test_a_jump_asked_for_during_the_preview_lands_once_the_store_opens(
         assert type(app.screen).__name__ == "TodayScreen" and not app.ready
         gate.set()
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "TasksScreen"
+        await _until(pilot, lambda: type(app.screen).__name__ == "TasksScreen")
+        await settle(app, pilot)
         current = app.screen.records.current  # type: ignore[attr-defined]
         assert current is not None and current.key == screen.lines[target].key

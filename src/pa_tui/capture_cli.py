@@ -161,6 +161,15 @@ def run_capture(argv: list[str], *, db: str | None = None) -> int:
     except _ServicesError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
+    except Collides as exc:
+        where = f"stdin:{exc.item.line_no}: " if exc.item.line_no else ""
+        title = clean(exc.item.cap.title or "", single_line=True)
+        print(
+            f"{prog}: error: {where}{title!r} collides with {clean(exc.what, single_line=True)};"
+            " --force keeps both; nothing written",
+            file=sys.stderr,
+        )
+        return 2
     for result in results:
         _print(result, opts)
     return 0
@@ -228,6 +237,8 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
                 conn, pid, item
             )  # before fields: it may keep words in the title
             fields = item_fields(item, _today(now, pzone), pzone)
+            if item.kind == "event" and not opts.force:
+                _refuse_collisions_fast(conn, pid, pzone, fields, item)
             fields.update(ref_columns(item, refs))
             stamp = {"created_at": now, "updated_at": now}
             if item.kind == "request":
@@ -247,6 +258,30 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
             conn.execute("ROLLBACK")
         raise
     return results
+
+
+class Collides(Exception):
+    def __init__(self, item: Item, what: str) -> None:
+        super().__init__(what)
+        self.item, self.what = item, what
+
+
+def _refuse_collisions_fast(conn: Any, pid: int, zone: str, fields: Any, item: Item) -> None:
+    """`pa event` names what a new event would collide with and writes nothing (unless --force):
+    the same check as the services', on rows read with the standard library."""
+    from pa_tui import sqlite_reads
+    from pa_tui.services import conflicts, schedule
+    from pa_tui.services.recurrence import occurrences_of
+
+    prefs, blocks = sqlite_reads.policy_rows(conn, pid)
+    policy = schedule.policy_from(prefs, [schedule.block_from(b) for b in blocks])
+
+    def occurrences(start: Any, end: Any) -> Any:
+        return occurrences_of(*sqlite_reads.events_between(conn, pid, start, end), zone, start, end)
+
+    found = conflicts.new_event_collisions(fields, zone, policy, occurrences)
+    if found:
+        raise Collides(item, conflicts.describe_collisions(found, zone))
 
 
 def _actor() -> str:
@@ -302,6 +337,12 @@ def _capture_services(command: str, opts: Options, target: StoreTarget) -> list[
                     )
                     _confidential(item, opts)
 
+                if item.kind == "event" and not opts.force:
+                    from pa_tui.services.capture_apply import event_collisions
+
+                    clash = event_collisions(session, item, who, now=now)
+                    if clash:
+                        raise Collides(item, clash)
                 result, _row = apply_item(session, item, who, now=now, actor=_actor())
                 results.append(result)
             if opts.dry_run:

@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing costs the capture path ~8 ms; mypy still reads t
 if TYPE_CHECKING:
     from typing import Any
 
-# Every column of the tables this module writes (and today_store.py reads), with its Python type.
+# Every column of the tables this module writes (and sqlite_reads.py reads), with its Python type.
 COLUMNS: dict[str, dict[str, type]] = {
     "principal": {"id": int, "name": str, "tz": str, "is_default": bool, "created_at": datetime},
     "task": {
@@ -61,6 +61,14 @@ COLUMNS: dict[str, dict[str, type]] = {
     "important_date": {
         "id": int, "contact_id": int, "relation_id": int, "kind": str, "label": str,
         "month": int, "day": int, "year": int,
+    },
+    "principal_prefs": {
+        "principal_id": int, "work_hours": str, "buffer_min": int, "meeting_cap": int,
+        "updated_at": datetime,
+    },
+    "protected_block": {
+        "id": int, "principal_id": int, "label": str, "weekdays": str, "start": str, "end": str,
+        "created_at": datetime,
     },
 }  # fmt: skip
 

@@ -101,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--default", action="store_true")
     psub.add_parser("list").add_argument("--json", action="store_true")
     psub.add_parser("default").add_argument("name")
+    p = psub.add_parser("set", help="scheduling policy: hours, buffer, cap, protected time")
+    p.add_argument("name", nargs="?", help="principal (default: the default one)")
+    p.add_argument("--hours", metavar="SPEC", help='working hours, e.g. "mon-thu 09-17, fri 09-13"')
+    p.add_argument("--buffer", metavar="MIN", help="travel buffer around events with a location")
+    p.add_argument("--cap", metavar="N", help="meetings per day the queue may accept (or none)")
+    p.add_argument("--protect", metavar="SPEC", action="append", default=[],
+                   help='a protected block, e.g. "mon-fri 08:00-09:00 Focus" (repeatable)')  # fmt: skip
+    p.add_argument("--unprotect", metavar="ID", type=int, action="append", default=[])
+    p = psub.add_parser("show", help="a principal's scheduling policy")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")

@@ -39,7 +39,17 @@ def _v2_to_v3(conn: Connection) -> None:
         sqlite_schema.install_today_indexes(_raw(conn))
 
 
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> None:
+    """Scheduling policy per principal (hours, buffer, cap), protected blocks, reminder log: new
+    tables only, which create_all adds exactly as a fresh store has them."""
+    from sqlmodel import SQLModel
+
+    import pa_tui.models  # noqa: F401  (registers the tables)
+
+    SQLModel.metadata.create_all(conn)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def create_fresh(conn: Connection) -> None:

@@ -9,75 +9,29 @@ None and the cockpit simply waits for the full path.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from pa_tui.capture_store import COLUMNS
 from pa_tui.capture_store import principal as find_principal
 from pa_tui.schema_version import SCHEMA_VERSION
 from pa_tui.services import anniversaries, rows, scoring
 from pa_tui.services.recurrence import occurrences_of
 from pa_tui.services.timeutil import day_bounds_utc, local_today
 from pa_tui.services.today import DATE_DAYS, DATES_SHOWN, DUE_SHOWN, TOP_QUEUE, TodayData
-from pa_tui.sqlite_schema import user_version
-
-_FMT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores datetimes on SQLite
-# What expansion and the agenda line read (recurrence.EventLike, display.occurrence_row): a busy
-# day has hundreds of events, and minutes, agendas and audit times are not needed to list them.
-_EVENT_FIELDS = (
-    "id, title, start_local, end_local, tz, all_day, start_date, start_utc, end_utc, location,"
-    " rrule, rdate, exdate, parent_id, recurrence_id, cancelled, confidential"
+from pa_tui.sqlite_reads import (
+    PrincipalRecord,
+    by_id,
+    events_between,
+    marks,
+    open_ro,
+    records,
+    stamp,
 )
-
-
-class Record:
-    """A row as attributes, the shape the line builders read."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-
-
-@dataclass(frozen=True)
-class PrincipalRecord:
-    id: int
-    name: str
-    tz: str
-
-
-def _stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).replace(tzinfo=None).strftime(_FMT)
-
-
-def _records(conn: sqlite3.Connection, table: str, sql: str, params: Any = ()) -> list[Any]:
-    types = COLUMNS[table]
-    out = []
-    for row in conn.execute(sql, params):
-        values = {}
-        for key in row.keys():  # noqa: SIM118 (sqlite3.Row is not a mapping)
-            v = row[key]
-            kind = types.get(key)
-            if v is not None:
-                if kind is datetime:
-                    v = datetime.fromisoformat(v)
-                elif kind is date:
-                    v = date.fromisoformat(v)
-                elif kind is bool:
-                    v = bool(v)
-                elif kind is dict:
-                    v = json.loads(v)
-            values[key] = v
-        out.append(Record(values))
-    return out
-
-
-def _marks(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
+from pa_tui.sqlite_schema import user_version
 
 
 def read_today(
@@ -86,7 +40,7 @@ def read_today(
     """The principal (named, or the default) and Today's data; `clock(zone)` says what time it is
     (PA_NOW without an offset is read in the principal's zone)."""
     try:
-        conn = _open(path)
+        conn = open_ro(path)
     except sqlite3.Error:
         return None
     try:
@@ -103,22 +57,16 @@ def read_today(
         conn.close()
 
 
-def _open(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
 def _queue(conn: sqlite3.Connection, p: PrincipalRecord, now: datetime) -> tuple[int, list[Any]]:
     """How many items are open, and the top TOP_QUEUE as list rows."""
     open_items = """FROM request WHERE principal_id = ? AND status IN ('new', 'deferred')
                     AND (snooze_until IS NULL OR snooze_until <= ?)"""
-    total = conn.execute(f"SELECT count(*) {open_items}", (p.id, _stamp(now))).fetchone()[0]
+    total = conn.execute(f"SELECT count(*) {open_items}", (p.id, stamp(now))).fetchone()[0]
     sql, params = scoring.queue_top_sql(p.id, now, TOP_QUEUE)
     top = [int(r[0]) for r in conn.execute(sql, params)]
-    found = _records(conn, "request", f"SELECT * FROM request WHERE id IN ({_marks(top)})", top)
+    found = records(conn, "request", f"SELECT * FROM request WHERE id IN ({marks(top)})", top)
     items = {r.id: r for r in found}
-    senders = _by_id(conn, [r.contact_id for r in found])
+    senders = by_id(conn, [r.contact_id for r in found])
     return total, [
         rows.queue_list_row(items[i], senders.get(items[i].contact_id), now)
         for i in top
@@ -136,7 +84,7 @@ def _read(
 
     def read_queue() -> None:
         try:
-            with closing(_open(path or "")) as own:
+            with closing(open_ro(path or "")) as own:
                 queue["result"] = _queue(own, p, now)
         except Exception as exc:  # handed to the caller below
             queue["error"] = exc
@@ -146,47 +94,20 @@ def _read(
         worker.start()
     day = local_today(now, p.tz)
     start, end = day_bounds_utc(day, p.tz)
-    s, e = _stamp(start), _stamp(end)
 
-    # Shaped like events.occurrences' two queries and the partial indexes they use.
-    events = _records(
-        conn,
-        "event",
-        f"""SELECT {_EVENT_FIELDS} FROM event
-           WHERE principal_id = ? AND rrule IS NULL AND parent_id IS NULL
-           AND end_utc > ? AND start_utc < ?""",
-        (p.id, s, e),
-    ) + _records(
-        conn,
-        "event",
-        f"""SELECT {_EVENT_FIELDS} FROM event
-           WHERE principal_id = ? AND rrule IS NOT NULL AND parent_id IS NULL
-           AND start_utc < ? AND (series_until_utc IS NULL OR series_until_utc > ?)""",
-        (p.id, e, s),
-    )
-    series = [ev.id for ev in events if ev.rrule]
-    overrides = (
-        _records(
-            conn,
-            "event",
-            f"SELECT {_EVENT_FIELDS} FROM event WHERE parent_id IN ({_marks(series)})",
-            series,
-        )
-        if series
-        else []
-    )
+    events, overrides = events_between(conn, p.id, start, end)
 
     due_where = """FROM task WHERE principal_id = ? AND status IN ('todo', 'waiting')
                    AND due_date <= ?"""
     due_total = conn.execute(f"SELECT count(*) {due_where}", (p.id, day.isoformat())).fetchone()[0]
-    due = _records(
+    due = records(
         conn,
         "task",
         # due_date <= today excludes NULLs, so the index gives this order without sorting.
         f"SELECT * {due_where} ORDER BY due_date, priority, id LIMIT ?",
         (p.id, day.isoformat(), DUE_SHOWN),
     )
-    delegates = _by_id(conn, [t.delegated_to_id for t in due])
+    delegates = by_id(conn, [t.delegated_to_id for t in due])
     dates_total, dates = _dates(conn, p, day)
     if worker is not None:
         worker.join()
@@ -214,16 +135,6 @@ def _read(
     )
 
 
-def _by_id(conn: sqlite3.Connection, ids: list[int | None]) -> dict[int, Any]:
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    found = _records(
-        conn, "contact", f"SELECT * FROM contact WHERE id IN ({_marks(wanted)})", wanted
-    )
-    return {c.id: c for c in found}
-
-
 def _dates(conn: sqlite3.Connection, p: PrincipalRecord, day: date) -> tuple[int, list[Any]]:
     """How many dates fall in the window, and the first DATES_SHOWN (ordered as
     anniversaries.upcoming orders them: day, name, contact id, date id)."""
@@ -233,24 +144,24 @@ def _dates(conn: sqlite3.Connection, p: PrincipalRecord, day: date) -> tuple[int
     codes = sorted(order)
     # CROSS JOIN keeps SQLite on the date index (dates first) without ANALYZE statistics.
     where = f"""FROM important_date d CROSS JOIN contact c ON c.id = d.contact_id
-                WHERE c.principal_id = ? AND d.month * 100 + d.day IN ({_marks(codes)})"""
+                WHERE c.principal_id = ? AND d.month * 100 + d.day IN ({marks(codes)})"""
     total = conn.execute(f"SELECT count(*) {where}", (p.id, *codes)).fetchone()[0]
     position = " ".join(f"WHEN {code} THEN {pos}" for code, pos in order.items())
-    found = _records(
+    found = records(
         conn,
         "important_date",
         f"""SELECT d.* {where}
             ORDER BY CASE d.month * 100 + d.day {position} END, c.name, c.id, d.id LIMIT ?""",
         (p.id, *codes, DATES_SHOWN),
     )
-    people = _by_id(conn, [d.contact_id for d in found])
+    people = by_id(conn, [d.contact_id for d in found])
     rel_ids = sorted({d.relation_id for d in found if d.relation_id})
     names: dict[int, str] = {}
     if rel_ids:
-        relations = _records(
-            conn, "relation", f"SELECT * FROM relation WHERE id IN ({_marks(rel_ids)})", rel_ids
+        relations = records(
+            conn, "relation", f"SELECT * FROM relation WHERE id IN ({marks(rel_ids)})", rel_ids
         )
-        others = _by_id(conn, [r.other_contact_id for r in relations if not r.other_name])
+        others = by_id(conn, [r.other_contact_id for r in relations if not r.other_name])
         for r in relations:
             if r.other_name:
                 names[r.id] = f"{r.kind} {r.other_name}"

@@ -7,6 +7,7 @@ from pa_tui.models.interaction import Interaction
 from pa_tui.models.meta import Meta
 from pa_tui.models.principal import Principal
 from pa_tui.models.request import Request
+from pa_tui.models.schedule import PrincipalPrefs, ProtectedBlock, ReminderLog
 from pa_tui.models.task import Task
 
 __all__ = [
@@ -20,7 +21,10 @@ __all__ = [
     "Interaction",
     "Meta",
     "Principal",
+    "PrincipalPrefs",
+    "ProtectedBlock",
     "Relation",
+    "ReminderLog",
     "Request",
     "Task",
 ]

@@ -42,3 +42,22 @@ def apply_item(
         item, item.kind, row.id, principal.name, principal.tz, fields, refs, notes + item.cap.notes
     )
     return result, row
+
+
+def event_collisions(
+    session: Session, item: Item, principal: Principal, *, now: datetime
+) -> str | None:
+    """What the event in `item` would collide with (one line), or None: the check `pa event` and
+    the cockpit make before writing (the capture path makes the same one with sqlite_reads)."""
+    if item.kind != "event":
+        return None
+    from pa_tui.services import conflicts, events, policy
+
+    fields = item_fields(item, local_today(now, principal.tz), principal.tz)
+    found = conflicts.new_event_collisions(
+        fields,
+        principal.tz,
+        policy.load_policy(session, principal),
+        lambda s, e: events.occurrences(session, principal, s, e),
+    )
+    return conflicts.describe_collisions(found, principal.tz) if found else None
