@@ -113,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("free", help="free slots: pa free 45m next week --with Carl")
+    p.add_argument("duration", help="45m, 1h, 1h30m")
+    p.add_argument("window", nargs="*", help="next week, this week, 2 weeks, fri (default: 7 days)")
+    p.add_argument("--with", dest="with_", action="append", default=[], metavar="CONTACT",
+                   help="also clear of the events this contact attends (repeatable)")  # fmt: skip
+    p.add_argument("--count", type=int, default=5)
+    p.add_argument("--away", action="store_true", help="the meeting is elsewhere: keep buffers")
+    common(p)
+
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")
     common(p)
@@ -181,6 +190,7 @@ _MODULES = {
     "contact": "contact",
     "principal": "principal",
     "brief": "brief",
+    "free": "free",
     "demo": "demo",
     "doctor": "doctor",
     "completion": "completion",

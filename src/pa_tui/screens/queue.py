@@ -87,9 +87,23 @@ class QueueScreen(ListScreen):
         key, item = found
         length = timedelta(minutes=item.duration_min or 30)
         with self.pa.store.read() as session:
-            offers = slots.free_slots(
-                session, self.pa.principal, now=self.pa.now(), duration=length
+            free = slots.free_slots(
+                session,
+                self.pa.principal,
+                now=self.pa.now(),
+                duration=length,
+                with_contacts=[item.contact_id] if item.contact_id else [],
+                has_location=bool(item.location),
+                respect_cap=not triage.allowed_through(session, item),
             )
+        offers = [slot.pair() for slot in free]
+        if not offers:
+            self.notify(
+                "No free slot in the next 14 days (working hours, protected time, meeting cap).",
+                severity="warning",
+                markup=False,
+            )
+            return
         zone = self.pa.principal.tz
         labels = [
             f"{display.when_local(s, zone)}–{display.when_local(e, zone, with_date=False)}"

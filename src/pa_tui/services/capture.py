@@ -686,3 +686,38 @@ def first_occurrence(rrule: str, start: date) -> date:
 
 def with_until(rrule: str, until: date | None) -> str:
     return f"{rrule};UNTIL={until:%Y%m%d}T235959" if until else rrule
+
+
+def parse_duration(text: str) -> timedelta:
+    """45m, 1h, 1h30m, 90min, 2d; CaptureError naming the word otherwise."""
+    low = text.strip().lower()
+    if not _DURATION.match(low):
+        raise CaptureError(text, "not a duration (e.g. 45m, 1h, 1h30m)")
+    return _duration(low)
+
+
+def parse_window(words: list[str], *, today: date) -> tuple[date, date]:
+    """A range of days [first, end) for `pa free`: nothing = the next 7 days; "this week",
+    "next week", "next month", "N days|weeks"; or one day in the capture grammar (fri, 3 dec)."""
+    text = " ".join(words).strip().lower()
+    monday = today - timedelta(days=today.weekday())
+    if not text:
+        return today, today + timedelta(days=7)
+    if text == "this week":
+        return today, monday + timedelta(days=7)
+    if text == "next week":
+        return monday + timedelta(days=7), monday + timedelta(days=14)
+    if text == "this month":
+        return today, _add_months(today.replace(day=1), 1)
+    if text == "next month":
+        first = _add_months(today.replace(day=1), 1)
+        return first, _add_months(first, 1)
+    m = re.fullmatch(r"(?:next |within )?(\d+) ?(days?|weeks?)", text)
+    if m:
+        n = int(m.group(1)) * (7 if m.group(2).startswith("week") else 1)
+        return today, today + timedelta(days=max(1, n))
+    cap = parse_line(text, today=today)
+    day = cap.date or cap.due
+    if day is None or cap.title:
+        raise CaptureError(text, "not a window (next week, 2 weeks, fri, 3 dec)")
+    return day, day + timedelta(days=1)

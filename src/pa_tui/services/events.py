@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from pa_tui.errors import PaError
-from pa_tui.models import Event, Principal
+from pa_tui.models import Event, EventAttendee, Principal
 from pa_tui.services.recurrence import (
     Occurrence,
     event_zone,
@@ -125,3 +125,34 @@ def create_event(
     session.add(event)
     session.flush()
     return event
+
+
+def attended_occurrences(
+    session: Session, contact_id: int, start: datetime, end: datetime
+) -> list[Occurrence]:
+    """Occurrences in [start, end) of events (any principal's) that a contact attends: the
+    contact's known busy time, for finding a slot that suits both."""
+    attended = select(EventAttendee.event_id).where(col(EventAttendee.contact_id) == contact_id)
+    rows = session.exec(
+        select(Event, Principal.tz)
+        .join(Principal, col(Principal.id) == col(Event.principal_id))
+        .where(
+            col(Event.id).in_(attended),
+            col(Event.parent_id).is_(None),
+            col(Event.start_utc) < end,
+            (col(Event.rrule).is_(None) & (col(Event.end_utc) > start))
+            | (
+                col(Event.rrule).is_not(None)
+                & (col(Event.series_until_utc).is_(None) | (col(Event.series_until_utc) > start))
+            ),
+        )
+    ).all()
+    found: list[Occurrence] = []
+    for ev, zone in rows:
+        overrides = (
+            session.exec(select(Event).where(col(Event.parent_id) == ev.id)).all()
+            if ev.rrule
+            else []
+        )
+        found += occurrences_of([ev], overrides, zone, start, end)
+    return sorted(found, key=lambda o: (o.start, o.event.title))

@@ -30,6 +30,42 @@ def _sender_name(session: Session, item: Request) -> str:
     return item.from_name or "there"
 
 
+# Senders whose meetings may go over the daily meeting cap: VIP tier 2 and up, or policy through.
+VIP_THROUGH = 2
+
+
+def allowed_through(session: Session, item: Request) -> bool:
+    contact = session.get(Contact, item.contact_id) if item.contact_id else None
+    return contact is not None and (contact.policy == "through" or contact.vip >= VIP_THROUGH)
+
+
+def _check_slot(
+    session: Session, item: Request, principal: Principal, start: datetime, end: datetime
+) -> None:
+    """A booking must be free (events, buffers, protected time) and within the daily cap,
+    unless the sender may go over it."""
+    from pa_tui.services import conflicts, policy, slots
+
+    rules = policy.load_policy(session, principal)
+    zone = principal.tz
+    day_start = local_to_utc(datetime.combine(utc_to_local(start, zone).date(), time()), zone)
+    around = events.occurrences(
+        session, principal, day_start - timedelta(days=1), day_start + timedelta(days=2)
+    )
+    found = conflicts.collisions(
+        start, end, has_location=bool(item.location), occurrences=around, policy=rules, zone=zone
+    )
+    if found:
+        what = conflicts.describe_collisions([(c.start, c) for c in found], zone)
+        raise PaError(f"that slot collides with {what}")
+    day = utc_to_local(start, zone).date()
+    booked = slots.meetings_per_day(around, zone).get(day, 0)
+    if rules.cap is not None and booked >= rules.cap and not allowed_through(session, item):
+        raise PaError(
+            f"{day:%a %d %b} already has {booked} meetings (cap {rules.cap}); pick another day"
+        )
+
+
 def _open(item: Request) -> None:
     if item.status not in queue.OPEN_STATUSES:
         raise PaError(f"r{item.id} is {item.status} already")
@@ -62,6 +98,7 @@ def accept(
         )
         queue.set_status(session, item, "accepted", now=now, note="call back", actor=actor)
         return task
+    _check_slot(session, item, principal, start, end)
     zone = principal.tz
     event = events.create_event(
         session,
