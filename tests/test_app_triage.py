@@ -47,8 +47,9 @@ async def test_accept_books_a_slot_and_undo_restores(store: Store, make_app) -> 
             item = session.get(Request, item_id)
             assert item.status == "accepted" and item.event_id is not None
             event = session.get(Event, item.event_id)
-            # NOW is Wed 08:00 Stockholm: slots 09:00, 09:30, 10:00 -> the second is 09:30 local.
-            assert event.start_local.hour == 9 and event.start_local.minute == 30
+            # NOW is Wed 08:00 Stockholm, the day empty: the finder offers the day's snug ends
+            # first (09:00, then 16:30 for the 30 min), so the second offer is 16:30 local.
+            assert event.start_local.hour == 16 and event.start_local.minute == 30
             assert (event.end_local - event.start_local).seconds == 30 * 60
             attendees = session.exec(select(EventAttendee)).all()
             assert [(a.event_id, a.contact_id) for a in attendees] == [(event.id, carl_id)]
