@@ -13,6 +13,7 @@ the day at once; keys that need the store wait for it (mode switches are kept an
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -54,6 +55,9 @@ Clock = Callable[[], datetime]
 Editor = Callable[[str], str | None]
 # Given a clock that answers "now" for a zone, the default principal and Today's lines, or None.
 Preview = Callable[[Callable[[str], datetime]], "tuple[Any, list[ListRow]] | None"]
+
+# Worker groups that (re)fill the screen's list; held keys wait for them.
+_LOADING = frozenset({"load", "record-list-pages"})
 
 # Keys that work on the preview itself (moving in the list, help, quit); others wait for the store.
 PREVIEW_KEYS = frozenset(
@@ -271,6 +275,12 @@ class PaApp(App[None]):
 
         held, self._held_keys = self._held_keys, []
         for key, character in held:
+            # A key acts on what is on screen: let a list that is (re)loading finish first
+            # (Enter on a row that is not fetched yet would do nothing).
+            for _ in range(500):
+                if not any(w.group in _LOADING and w.is_running for w in self.workers):
+                    break
+                await asyncio.sleep(0.01)
             event = events.Key(key, character)
             event.set_sender(self)
             if self._driver is None:
