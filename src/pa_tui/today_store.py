@@ -20,6 +20,7 @@ from pa_tui.capture_store import principal as find_principal
 from pa_tui.schema_version import SCHEMA_VERSION
 from pa_tui.services import anniversaries, rows, scoring
 from pa_tui.services.recurrence import occurrences_of
+from pa_tui.services.schedule import Policy, block_from, policy_from
 from pa_tui.services.timeutil import day_bounds_utc, local_today
 from pa_tui.services.today import DATE_DAYS, DATES_SHOWN, DUE_SHOWN, TOP_QUEUE, TodayData
 from pa_tui.sqlite_reads import (
@@ -28,6 +29,7 @@ from pa_tui.sqlite_reads import (
     events_between,
     marks,
     open_ro,
+    policy_rows,
     records,
     stamp,
 )
@@ -132,6 +134,7 @@ def _read(
         ],
         dates_total=dates_total,
         dates=dates,
+        policy=_policy(conn, p.id),
     )
 
 
@@ -176,3 +179,8 @@ def _dates(conn: sqlite3.Connection, p: PrincipalRecord, day: date) -> tuple[int
         include_confidential=True,
     )
     return total, dates
+
+
+def _policy(conn: sqlite3.Connection, principal_id: int) -> Policy:
+    prefs, blocks = policy_rows(conn, principal_id)
+    return policy_from(prefs, [block_from(b) for b in blocks])

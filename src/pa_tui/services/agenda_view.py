@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pa_tui.services import display
-from pa_tui.services.recurrence import Occurrence
+from pa_tui.services.conflicts import conflicting
+from pa_tui.services.recurrence import Occurrence, event_zone
 from pa_tui.services.rows import ListRow
-from pa_tui.services.timeutil import day_bounds_utc, local_to_utc
-from pa_tui.services.workday import WORK_END, WORK_START
+from pa_tui.services.schedule import Policy, block_intervals, subtract, working_intervals
+from pa_tui.services.timeutil import day_bounds_utc, utc_to_local
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -17,40 +18,22 @@ if TYPE_CHECKING:
     from pa_tui.models import Principal
 
 
-def overlapping(occurrences: list[Occurrence]) -> set[int]:
-    """Indices of timed occurrences that overlap another one."""
-    timed = sorted((o.start, o.end, i) for i, o in enumerate(occurrences) if not o.event.all_day)
-    found: set[int] = set()
-    latest_end: datetime | None = None
-    latest_idx = -1
-    for start, end, i in timed:
-        if latest_end is not None and start < latest_end:
-            found.update({i, latest_idx})
-        if latest_end is None or end > latest_end:
-            latest_end, latest_idx = end, i
-    return found
-
-
 def free_gaps(
     occurrences: list[Occurrence],
     day: date,
     zone: str,
     *,
+    policy: Policy | None = None,
     minimum: timedelta = timedelta(minutes=30),
 ) -> list[tuple[datetime, datetime]]:
-    """Free stretches of at least `minimum` inside the day's working hours."""
-    cursor = local_to_utc(datetime.combine(day, WORK_START), zone)
-    end = local_to_utc(datetime.combine(day, WORK_END), zone)
-    gaps = []
-    for o in sorted((o for o in occurrences if not o.event.all_day), key=lambda o: o.start):
-        if o.start > cursor and o.start - cursor >= minimum:
-            gaps.append((cursor, min(o.start, end)))
-        cursor = max(cursor, o.end)
-        if cursor >= end:
-            break
-    if end - cursor >= minimum:
-        gaps.append((cursor, end))
-    return [(s, e) for s, e in gaps if s < e]
+    """Free stretches of at least `minimum` inside the day's working hours (the principal's, or
+    09-17 on weekdays), around events and protected blocks."""
+    rules = policy or Policy()
+    start, end = day_bounds_utc(day, zone)
+    busy = [(o.start, o.end) for o in occurrences if not o.event.all_day]
+    busy += [(s, e) for s, e, _b in block_intervals(rules, zone, start, end)]
+    gaps = subtract(working_intervals(rules, zone, start, end), busy)
+    return [(s, e) for s, e in gaps if e - s >= minimum]
 
 
 def day_lines(
@@ -63,39 +46,51 @@ def day_lines(
     privacy: bool = False,
 ) -> list[ListRow]:
     """Lines of an agenda from `day`: a header per day, its occurrences, optionally free gaps."""
-    from pa_tui.services import events
+    from pa_tui.services import events, policy
 
+    rules = policy.load_policy(session, principal)
     zone = principal.tz
     out: list[ListRow] = []
     for offset in range(days):
         current = day + timedelta(days=offset)
         start, end = day_bounds_utc(current, zone)
-        out.extend(
-            lines_for_day(
-                events.occurrences(session, principal, start, end), current, zone, gaps=gaps
-            )
-        )
+        occ = events.occurrences(session, principal, start, end)
+        out.extend(lines_for_day(occ, current, zone, gaps=gaps, policy=rules))
     for index, row in enumerate(out):
         row.ref = index
     return out
 
 
 def lines_for_day(
-    occ: list[Occurrence], current: date, zone: str, *, gaps: bool = False
+    occ: list[Occurrence],
+    current: date,
+    zone: str,
+    *,
+    gaps: bool = False,
+    policy: Policy | None = None,
 ) -> list[ListRow]:
-    """One day's header, occurrences (overlaps marked) and, optionally, free gaps."""
-    start, _end = day_bounds_utc(current, zone)
-    clash = overlapping(occ)
+    """One day's header, occurrences and protected blocks (collisions marked ⚠, the travel
+    buffer counted) and, optionally, free gaps."""
+    start, end = day_bounds_utc(current, zone)
+    rules = policy or Policy()
+    blocks = block_intervals(rules, zone, start, end)
+    clash = conflicting(occ, rules.buffer)
     out = [ListRow(key="", cells=[display.day_label(current)], flags={"header"})]
     items: list[tuple[datetime, ListRow]] = []
     for i, o in enumerate(occ):
         _id, when, title, where = display.occurrence_row(o, zone)
         flags = set()
-        if i in clash:
+        timed = not o.event.all_day
+        if i in clash or (timed and any(s < o.end and o.start < e for s, e, _b in blocks)):
             flags.add("overdue")
             title = "⚠ " + title
+        extra: dict[str, object] = {"event_id": o.event.id, "start": o.start, "end": o.end}
         if o.recurring:
             flags.add("recurring")
+            # The occurrence's recurrence id: what editing "this one" or "following" starts from.
+            extra["wall"] = o.event.recurrence_id or utc_to_local(
+                o.start, event_zone(o.event, zone)
+            )
         hours = "all day" if o.event.all_day else when[11:]
         key = f"e{o.event.parent_id or o.event.id}@{o.start:%Y%m%dT%H%M}"
         row = ListRow(
@@ -103,11 +98,15 @@ def lines_for_day(
             cells=[hours, title, where],
             confidential=o.event.confidential,
             flags=flags,
-            extra={"event_id": o.event.id},
+            extra=extra,
         )
         items.append((o.start if not o.event.all_day else start, row))
+    for s, e, block in blocks:
+        label = f"{utc_to_local(s, zone):%H:%M}-{utc_to_local(e, zone):%H:%M}"
+        shown = ListRow(key="", cells=[label, f"protected: {block.label}", ""], flags={"dim"})
+        items.append((s, shown))
     if gaps:
-        for s, e in free_gaps(occ, current, zone):
+        for s, e in free_gaps(occ, current, zone, policy=rules):
             start_text = display.when_local(s, zone, with_date=False)
             label = f"{start_text}-{display.when_local(e, zone, with_date=False)}"
             items.append((s, ListRow(key="", cells=[label, "free", ""], flags={"dim"})))

@@ -206,3 +206,19 @@ def policy_from(prefs: Any | None, blocks: list[Block]) -> Policy:
         cap=prefs.meeting_cap,
         blocks=tuple(blocks),
     )
+
+
+def subtract(spans: list[Interval], holes: list[Interval]) -> list[Interval]:
+    """`spans` with the `holes` cut out (both lists of [start, end) intervals)."""
+    out = []
+    for s, e in spans:
+        cursor = s
+        for hs, he in sorted(holes):
+            if he <= cursor or hs >= e:
+                continue
+            if hs > cursor:
+                out.append((cursor, hs))
+            cursor = max(cursor, he)
+        if cursor < e:
+            out.append((cursor, e))
+    return out

@@ -13,7 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pa_tui.services.recurrence import Occurrence
-from pa_tui.services.schedule import Interval, Policy, block_intervals, working_intervals
+from pa_tui.services.schedule import (
+    Interval,
+    Policy,
+    block_intervals,
+    subtract,
+    working_intervals,
+)
 from pa_tui.services.timeutil import local_to_utc, utc_to_local
 
 if TYPE_CHECKING:
@@ -47,21 +53,6 @@ def _align(moment: datetime, zone: str, *, up: bool) -> datetime:
             extra = step
         return local_to_utc(base + timedelta(minutes=extra), zone)
     return local_to_utc(base - timedelta(minutes=minutes % step), zone)
-
-
-def _subtract(spans: list[Interval], holes: list[Interval]) -> list[Interval]:
-    out = []
-    for s, e in spans:
-        cursor = s
-        for hs, he in sorted(holes):
-            if he <= cursor or hs >= e:
-                continue
-            if hs > cursor:
-                out.append((cursor, hs))
-            cursor = max(cursor, he)
-        if cursor < e:
-            out.append((cursor, e))
-    return out
 
 
 def busy_intervals(
@@ -103,7 +94,7 @@ def find_slots(
         return []
     busy = busy_intervals(occurrences, policy, has_location=has_location)
     busy += [(s, e) for s, e, _b in block_intervals(policy, zone, start, end)]
-    gaps = _subtract(working_intervals(policy, zone, start, end), busy)
+    gaps = subtract(working_intervals(policy, zone, start, end), busy)
     full_days = (
         {d for d, n in meetings_per_day(occurrences, zone).items() if n >= policy.cap}
         if respect_cap and policy.cap is not None

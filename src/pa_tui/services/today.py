@@ -14,6 +14,7 @@ from pa_tui.services.agenda_view import lines_for_day
 from pa_tui.services.anniversaries import UpcomingDate
 from pa_tui.services.recurrence import Occurrence
 from pa_tui.services.rows import ListRow
+from pa_tui.services.schedule import Policy
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,11 +38,12 @@ class TodayData:
     due_rows: list[ListRow] = field(default_factory=list)  # the first DUE_SHOWN
     dates_total: int = 0
     dates: list[UpcomingDate] = field(default_factory=list)  # the first DATES_SHOWN
+    policy: Policy = field(default_factory=Policy)
 
 
 def read(session: Session, principal: Principal, now: datetime) -> TodayData:
     """Today's data through the services (any backend)."""
-    from pa_tui.services import contacts, events, views
+    from pa_tui.services import contacts, events, policy, views
     from pa_tui.services.timeutil import day_bounds_utc, local_today
 
     day = local_today(now, principal.tz)
@@ -61,11 +63,12 @@ def read(session: Session, principal: Principal, now: datetime) -> TodayData:
         due_rows=views.task_rows(session, principal, due[:DUE_SHOWN], now=now),
         dates_total=len(dates),
         dates=dates[:DATES_SHOWN],
+        policy=policy.load_policy(session, principal),
     )
 
 
 def lines(data: TodayData) -> list[ListRow]:
-    out = lines_for_day(data.occurrences, data.day, data.zone, gaps=True)
+    out = lines_for_day(data.occurrences, data.day, data.zone, gaps=True, policy=data.policy)
     out[0].cells = [f"Agenda — {display.day_label(data.day)}"]
 
     shown = min(TOP_QUEUE, data.queue_total)
