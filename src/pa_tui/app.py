@@ -35,7 +35,7 @@ from textual.widgets import Footer, Header, Static
 from pa_tui.errors import PaError
 from pa_tui.paths import resolve_store
 from pa_tui.screens.help import HelpScreen
-from pa_tui.screens.modals import ChoiceModal, FormField, FormModal
+from pa_tui.screens.modals import ChoiceModal, ConfirmModal, FormField, FormModal
 from pa_tui.screens.palette import JumpProvider, PaCommands
 from pa_tui.services import capture
 from pa_tui.services.capture_items import KIND_OF_COMMAND, build_item
@@ -361,8 +361,11 @@ class PaApp(App[None]):
             self.notify(clean(str(exc)), severity="error", markup=False)
             return None
 
-    def capture(self, line: str) -> str | None:
-        """A capture-bar line (`add ...`, `event ...`, `call ...`, `req ...`); returns the new key."""
+    def capture(self, line: str, done: Callable[[str], None] | None = None) -> str | None:
+        """A capture-bar line (`add ...`, `event ...`, `call ...`, `req ...`); returns the new key.
+
+        An event that collides with others or with protected time is only written once the user
+        confirms (Enter keeps both); then `done` gets the key instead."""
         from pa_tui.services import principals
         from pa_tui.services.capture_apply import apply_item
 
@@ -394,6 +397,37 @@ class PaApp(App[None]):
         def write(session: Session) -> Any:
             return apply_item(session, item, principal, now=self.now(), actor=_actor())
 
+        if item.kind == "event":
+            from pa_tui.services.capture_apply import event_collisions
+
+            try:
+                with self.store.read() as session:
+                    clash = event_collisions(session, item, principal, now=self.now())
+            except (capture.CaptureError, PaError) as exc:
+                self.notify(clean(str(exc)), severity="error", markup=False)
+                return None
+            if clash:
+
+                def answered(keep: bool | None) -> None:
+                    if keep:
+                        key = self._write_capture(command, write)
+                        if key is not None and done is not None:
+                            done(key)
+                    else:
+                        self.notify("not added: edit the line or Esc", markup=False)
+
+                title = clean(item.cap.title or "", single_line=True)
+                self.push_screen(
+                    ConfirmModal(
+                        f"{title!r} collides with {clean(clash, single_line=True)}.\n"
+                        "Keep both? (Enter/y keeps both, n/Esc goes back)"
+                    ),
+                    answered,
+                )
+                return None
+        return self._write_capture(command, write)
+
+    def _write_capture(self, command: str, write: Callable[[Session], Any]) -> str | None:
         try:
             outcome = self._run(f"capture {command}", write)
         except capture.CaptureError as exc:

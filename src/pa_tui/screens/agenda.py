@@ -1,7 +1,9 @@
-"""Agenda: day and week views (w), h/l previous/next, t today, . go to a typed date."""
+"""Agenda: day and week views (w), h/l previous/next, t today, . go to a typed date; m moves an
+event, D deletes one (a recurring one asks: this occurrence, this and following, or all)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from rich.text import Text
@@ -10,11 +12,11 @@ from textual.binding import Binding
 
 from pa_tui.models import Contact, Event, EventAttendee
 from pa_tui.screens.base import LinesScreen, line, section
-from pa_tui.screens.modals import PromptModal
-from pa_tui.services import agenda_view
+from pa_tui.screens.modals import ChoiceModal, ConfirmModal, PromptModal
+from pa_tui.services import agenda_view, capture, series
 from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
-from pa_tui.services.timeutil import as_utc, local_today
+from pa_tui.services.timeutil import as_utc, local_to_utc, local_today, utc_to_local
 from pa_tui.widgets.record_list import Column
 
 
@@ -28,6 +30,7 @@ class AgendaScreen(LinesScreen):
         Binding("t", "today", "Today", id="agenda.today"),
         Binding("w", "toggle_week", "Day/Week", id="agenda.week"),
         Binding("full_stop", "goto", "Go to date", id="agenda.goto"),
+        Binding("m", "move", "Move", id="agenda.move"),
     ]
 
     def __init__(self) -> None:
@@ -128,7 +131,148 @@ class AgendaScreen(LinesScreen):
         self.notify("events are not done; D deletes, e edits", markup=False)
 
     def action_snooze(self) -> None:
-        self.notify("move an event with e (edit)", markup=False)
+        self.notify("move an event with m", markup=False)
+
+    # ---- moving and deleting, with the scope a recurring event needs
+
+    def _occurrence(self) -> ListRow | None:
+        row = self.records.current
+        return row if row is not None and row.key.startswith("e") else None
+
+    def _with_scope(self, row: ListRow, verb: str, then: Callable[[str], None]) -> None:
+        if "wall" not in row.extra:
+            then("single")
+            return
+        labels = ["this occurrence", "this and following", "every occurrence"]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                then(series.SCOPES[index])
+
+        self.app.push_screen(ChoiceModal(f"{verb} which?", labels), picked)
+
+    def action_move(self) -> None:
+        row = self._occurrence()
+        if row is None:
+            return
+
+        def scoped(scope: str) -> None:
+            self.app.push_screen(
+                PromptModal(
+                    "Move to (14:00, 14:00-15:30, fri 9:30, 3 dec 10:00):",
+                    check=lambda text: self._new_time(row, text)[1],
+                ),
+                lambda text: self._move(row, scope, text) if text else None,
+            )
+
+        self._with_scope(row, "Move", scoped)
+
+    def _new_time(
+        self, row: ListRow, text: str
+    ) -> tuple[tuple[datetime, datetime] | None, str | None]:
+        """The typed new start/end as wall times in the principal's zone, or an error."""
+        zone = self.pa.principal.tz
+        start: datetime = row.extra["start"]
+        end: datetime = row.extra["end"]
+        day = utc_to_local(start, zone).date()
+        try:
+            cap = capture.parse_line(text, today=day)
+        except capture.CaptureError as exc:
+            return None, str(exc)
+        if cap.time is None or cap.title:
+            return None, "type a time, e.g. 14:00 or fri 9:30"
+        new_start = datetime.combine(cap.date or day, cap.time)
+        if cap.end_time is not None:
+            new_end = datetime.combine(new_start.date(), cap.end_time)
+        else:
+            new_end = new_start + (cap.duration or (end - start))
+        if new_end <= new_start:
+            return None, "ends before it starts"
+        return (new_start, new_end), None
+
+    def _move(self, row: ListRow, scope: str, text: str) -> None:
+        when, _error = self._new_time(row, text)
+        if when is None:
+            return
+        zone = self.pa.principal.tz
+        series_id = int(row.key[1:].split("@")[0])
+        start_utc, end_utc = local_to_utc(when[0], zone), local_to_utc(when[1], zone)
+        with self.pa.store.read() as session:
+            clash = series.clash_text(
+                session, self.pa.principal, start_utc, end_utc, skip_key=f"e{series_id}"
+            )
+
+        def apply(session: Session) -> str:
+            wall: datetime = row.extra.get("wall") or datetime.min
+            start, end = self._in_event_zone(session, series_id, when)
+            if scope == "single":
+                series.move_event(session, series_id, start_local=start, end_local=end,
+                                  now=self.pa.now())  # fmt: skip
+            elif scope == "this":
+                series.move_occurrence(session, series_id, wall, start_local=start,
+                                       end_local=end, now=self.pa.now())  # fmt: skip
+            elif scope == "following":
+                series.edit_following(session, series_id, wall, start_local=start,
+                                      end_local=end, now=self.pa.now())  # fmt: skip
+            else:
+                series.edit_all(session, series_id, start_local=start, end_local=end,
+                                now=self.pa.now())  # fmt: skip
+            return f"moved e{series_id} ({scope}) to {when[0]:%a %d %b %H:%M}"
+
+        def go(keep: bool | None = True) -> None:
+            if not keep:
+                return
+            message = self.pa._run(f"move e{series_id}", apply)
+            if message:
+                self.notify(message + " (u undoes)", markup=False)
+                self.day = when[0].date()
+                self.reload(keep_key=f"e{series_id}@{start_utc:%Y%m%dT%H%M}")
+
+        if clash:
+            self.app.push_screen(
+                ConfirmModal(f"That time collides with {clash}.\nKeep both? (Enter/y, n/Esc)"), go
+            )
+        else:
+            go()
+
+    def _in_event_zone(
+        self, session: Session, series_id: int, when: tuple[datetime, datetime]
+    ) -> tuple[datetime, datetime]:
+        """Typed times are the principal's; an event kept in another zone stores its own."""
+        ev = session.get(Event, series_id)
+        zone = self.pa.principal.tz
+        if ev is None or not ev.tz or ev.tz == zone:
+            return when
+        return (
+            utc_to_local(local_to_utc(when[0], zone), ev.tz),
+            utc_to_local(local_to_utc(when[1], zone), ev.tz),
+        )
+
+    def action_delete(self) -> None:
+        row = self._occurrence()
+        if row is None:
+            return
+        series_id = int(row.key[1:].split("@")[0])
+
+        def scoped(scope: str) -> None:
+            if scope in ("single", "all"):
+                super(AgendaScreen, self).action_delete()
+                return
+            wall = row.extra["wall"]
+
+            def apply(session: Session) -> str:
+                if scope == "this":
+                    series.cancel_occurrence(session, series_id, wall, now=self.pa.now())
+                    return f"cancelled e{series_id} on {wall:%a %d %b}"
+                series.end_series_before(session, series_id, wall, now=self.pa.now())
+                return f"e{series_id} ends before {wall:%a %d %b}"
+
+            message = self.pa._run(f"delete e{series_id} ({scope})", apply)
+            if message:
+                self.notify(message + " (u undoes)", markup=False)
+                self.reload()
+
+        self._with_scope(row, "Delete", scoped)
 
     def focus_key(self, key: str) -> None:
         """Show the day of an event (or of one occurrence: e3@20261127T0900) with the cursor on it."""

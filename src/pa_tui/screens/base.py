@@ -192,11 +192,15 @@ class ListScreen(Screen[None]):
         self.query_one(CaptureBar).open(self.CAPTURE_PREFIX, self.pa.today())
 
     def on_capture_bar_submitted(self, message: CaptureBar.Submitted) -> None:
-        key = self.pa.capture(message.line)
+        # An event that collides asks first (Enter keeps both): the key comes back later then.
+        key = self.pa.capture(message.line, done=self._captured)
         if key is not None:
-            self.query_one(CaptureBar).close()
-            self.records.focus()
-            self.reload(keep_key=key)
+            self._captured(key)
+
+    def _captured(self, key: str) -> None:
+        self.query_one(CaptureBar).close()
+        self.records.focus()
+        self.reload(keep_key=key)
 
     def on_capture_bar_cancelled(self) -> None:
         self.records.focus()

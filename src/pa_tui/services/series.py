@@ -296,3 +296,46 @@ def edit_all(
 def _length(series: Event) -> timedelta:
     assert series.start_local is not None
     return (series.end_local or series.start_local + timedelta(hours=1)) - series.start_local
+
+
+def move_event(
+    session: Session, event_id: int, *, start_local: datetime, end_local: datetime, now: datetime
+) -> Event:
+    """A single (non-recurring) event to a new wall time in its zone."""
+    ev = session.get(Event, event_id)
+    if ev is None:
+        raise PaError(f"no event e{event_id}")
+    if ev.rrule:
+        raise PaError(f"e{event_id} repeats: move this occurrence, the following, or all")
+    principal = session.get(Principal, ev.principal_id)
+    assert principal is not None
+    ev.all_day, ev.start_date, ev.end_date = False, None, None
+    ev.start_local, ev.end_local, ev.updated_at = start_local, end_local, now
+    events.derive_utc(ev, principal.tz)
+    session.add(ev)
+    session.flush()
+    return ev
+
+
+def clash_text(
+    session: Session,
+    principal: Principal,
+    start: datetime,
+    end: datetime,
+    *,
+    has_location: bool = False,
+    skip_key: str | None = None,
+) -> str | None:
+    """What [start, end) would collide with (one line), ignoring the event being moved."""
+    from pa_tui.services import conflicts, policy
+
+    around = events.occurrences(
+        session, principal, start - timedelta(days=1), end + timedelta(days=1)
+    )
+    found = conflicts.collisions(
+        start, end, has_location=has_location, occurrences=around,
+        policy=policy.load_policy(session, principal), zone=principal.tz, skip_key=skip_key,
+    )  # fmt: skip
+    if not found:
+        return None
+    return conflicts.describe_collisions([(c.start, c) for c in found], principal.tz)
