@@ -51,10 +51,12 @@ def day_lines(
     rules = policy.load_policy(session, principal)
     zone = principal.tz
     out: list[ListRow] = []
+    # One query for the whole span, split by day (a week: one expansion, not seven).
+    every = events.occurrences(session, principal, *day_bounds_utc(day, zone, days))
     for offset in range(days):
         current = day + timedelta(days=offset)
         start, end = day_bounds_utc(current, zone)
-        occ = events.occurrences(session, principal, start, end)
+        occ = [o for o in every if o.start < end and o.end > start]
         out.extend(lines_for_day(occ, current, zone, gaps=gaps, policy=rules))
     for index, row in enumerate(out):
         row.ref = index

@@ -196,9 +196,12 @@ def expand(
     # Walk wall times a day either side of the window: zone offsets never exceed a day.
     lo = _naive_in(start - length - timedelta(days=1), zone)
     hi = _naive_in(end + timedelta(days=1), zone)
-    rule = rule_of(ev, zone, near=lo if near_start else None)
+    if near_start:
+        walls = _cached_walls(ev, zone, lo, hi)
+    else:
+        walls = [(w, local_to_utc(w, zone)) for w in rule_of(ev, zone).between(lo, hi, inc=True)]
     out: list[Occurrence] = []
-    for wall in rule.between(lo, hi, inc=True):
+    for wall, s in walls:
         override = overrides.get(wall)
         if override is not None:
             if override.cancelled:
@@ -207,7 +210,6 @@ def expand(
             if o_start < end and o_end > start:
                 out.append(Occurrence(override, o_start, o_end, recurring=True))
             continue
-        s = local_to_utc(wall, zone)
         # All-day occurrences span whole local days; DST can make such a day 23 or 25 hours.
         e = (
             local_to_utc(wall + timedelta(days=max(1, round(length / timedelta(days=1)))), zone)
@@ -227,12 +229,46 @@ def expand(
     return out
 
 
+def _cached_walls(
+    ev: EventLike, zone: str, lo: datetime, hi: datetime
+) -> list[tuple[datetime, datetime]]:
+    """(wall start, UTC start) of the series' instances in [lo, hi], from a bounded cache of
+    whole months: browsing the agenda day by day, a live refresh, or the same week again
+    costs a lookup instead of a dateutil walk."""
+    key = (ev.rrule or "", ev.rdate or "", ev.exdate or "", wall_start(ev), zone, ev.title)
+    out: list[tuple[datetime, datetime]] = []
+    year, month = lo.year, lo.month
+    while (year, month) <= (hi.year, hi.month):
+        for wall, utc in _month_walls(*key, year, month):
+            if lo <= wall <= hi:
+                out.append((wall, utc))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _month_walls(
+    rrule: str, rdate: str, exdate: str, origin: datetime, zone: str, title: str,
+    year: int, month: int,
+) -> tuple[tuple[datetime, datetime], ...]:  # fmt: skip
+    first = datetime(year, month, 1)
+    after = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
+    if after <= origin:
+        return ()
+    near = _near_start(rrule, origin, first)
+    rule = _parsed(rrule, rdate, exdate, origin, near, zone, title)
+    walls = rule.between(first, after, inc=True)
+    return tuple((w, local_to_utc(w, zone)) for w in walls if w < after)
+
+
 def occurrences_of(
     rows: Iterable[EventLike],
     override_rows: Iterable[EventLike],
     principal_tz: str,
     start: datetime,
     end: datetime,
+    *,
+    near_start: bool = True,
 ) -> list[Occurrence]:
     """Every occurrence in [start, end) of candidate rows (singles and series), ordered by start."""
     found: list[Occurrence] = []
@@ -244,10 +280,17 @@ def occurrences_of(
             found.append(Occurrence(ev, as_utc(ev.start_utc), as_utc(ev.end_utc)))
     overrides = group_overrides(override_rows)
     for ev in series:
-        found.extend(expand(ev, principal_tz, start, end, overrides.get(ev.id or 0, {})))
+        mine = overrides.get(ev.id or 0, {})
+        found.extend(expand(ev, principal_tz, start, end, mine, near_start=near_start))
     found.sort(key=lambda o: (o.start, o.event.title))
     return found
 
 
 def _naive_in(instant: datetime, zone: str) -> datetime:
     return utc_to_local(instant.astimezone(UTC), zone)
+
+
+def clear_caches() -> None:
+    """Forget parsed rules and cached months (the benchmark's cold runs)."""
+    _parsed.cache_clear()
+    _month_walls.cache_clear()
