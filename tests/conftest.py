@@ -93,6 +93,7 @@ def make_app():
     def factory(store: Store, **kwargs):
         kwargs.setdefault("clock", lambda: NOW)
         kwargs.setdefault("live_interval", 0)
+        kwargs.setdefault("reminder_interval", 0)
         return PaApp(store, **kwargs)
 
     return factory

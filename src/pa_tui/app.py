@@ -132,6 +132,7 @@ class PaApp(App[None]):
         keymap: dict[str, str] | None = None,
         live_interval: float = 1.0,
         preview: Preview | None = None,
+        reminder_interval: float = 30.0,
     ) -> None:
         super().__init__()
         self.ready = False  # the store is open and the principal read (main thread only)
@@ -143,6 +144,7 @@ class PaApp(App[None]):
         self._clock = clock
         self.editor = editor or self._external_editor
         self.live_interval = live_interval
+        self.reminder_interval = reminder_interval
         self._data_version: int | None = None
         self._pending_jump: tuple[str, str] | None = None
         self._watch_conn: sqlite3.Connection | None = None
@@ -266,6 +268,28 @@ class PaApp(App[None]):
             self.set_interval(self.live_interval, self._poll_changes)
         if self._held_keys:
             self.run_worker(self._replay_held_keys(), group="replay")
+        if self.reminder_interval > 0:
+            self.check_reminders()
+            self.set_interval(self.reminder_interval, self.check_reminders)
+
+    @work(thread=True, exclusive=True, group="reminders")
+    def check_reminders(self) -> None:
+        """Raise due reminders as notifications with the terminal bell (each once: the store
+        remembers, so `pa remind` in cron does not repeat what the cockpit showed)."""
+        from pa_tui.services import reminders
+
+        now, principal = self.now(), self.principal
+        with self.store.write() as session:
+            found = reminders.due(session, principal, now=now)
+            reminders.mark_raised(session, found, now=now)
+        if found:
+            self.call_from_thread(self._raise_reminders, found, now)
+
+    def _raise_reminders(self, found: list[Any], now: datetime) -> None:
+        for r in found:
+            text = r.text(self.principal.tz, now, show_confidential=not self.privacy)
+            self.notify(clean(text, single_line=True), title="Reminder", markup=False, timeout=30)
+        self.bell()
 
     async def _replay_held_keys(self) -> None:
         """Held keys, in order, each once the last has been handled: a key may open a screen or

@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--away", action="store_true", help="the meeting is elsewhere: keep buffers")
     common(p)
 
+    p = sub.add_parser("remind", help="print due reminders (each once); --watch keeps going")
+    p.add_argument("--watch", action="store_true", help="keep checking every --interval seconds")
+    p.add_argument("--interval", type=float, default=30.0)
+    p.add_argument("--peek", action="store_true", help="show without marking them raised")
+    common(p)
+
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")
     common(p)
@@ -191,6 +197,7 @@ _MODULES = {
     "principal": "principal",
     "brief": "brief",
     "free": "free",
+    "remind": "remind",
     "demo": "demo",
     "doctor": "doctor",
     "completion": "completion",

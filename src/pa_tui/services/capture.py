@@ -115,6 +115,7 @@ class Capture:
         self.recur_text: str | None = None  # the words as typed: "every 3rd friday"
         self.recur_from_completion = False
         self.confidential = False
+        self.reminders: list[int] = []  # remind:15m,1h -> minutes before the start (or due time)
         self.notes: list[str] = []  # what the parser wants the user to know
 
     def __repr__(self) -> str:
@@ -171,6 +172,8 @@ class Capture:
             parts.append(f"for:{self.principal}")
         if self.confidential:
             parts.append("conf:yes")
+        if self.reminders:
+            parts.append("remind:" + ",".join(f"{m}m" for m in self.reminders))
         return parts
 
 
@@ -332,6 +335,16 @@ class _Parser:
                 self.cap.until = day
             else:
                 self.cap.sched = day
+        elif key in ("remind", "rem", "alarm"):
+            minutes = []
+            for part in value.split(","):
+                low_part = part.strip().lower()
+                if low_part.isdigit():
+                    low_part += "m"
+                if not _DURATION.match(low_part):
+                    raise CaptureError(text, "remind: takes times before, e.g. remind:15m,1h")
+                minutes.append(int(_duration(low_part).total_seconds() // 60))
+            self.cap.reminders = sorted(set(minutes), reverse=True)
         elif key in ("conf", "confidential"):
             if value.lower() not in YES:
                 raise CaptureError(text, "conf: takes yes or no")

@@ -64,6 +64,7 @@ def task_fields(cap: Capture, *, today: date, tz: str) -> dict[str, Any]:
         "tags": " ".join(sorted(set(cap.tags))) or None,
         "location": cap.location,
         "confidential": cap.confidential,
+        "reminders": ",".join(str(m) for m in cap.reminders) or None,
     }
 
 
@@ -79,6 +80,7 @@ def event_fields(cap: Capture, *, today: date, tz: str) -> dict[str, Any]:
         "location": cap.location,
         "rrule": rrule,
         "confidential": cap.confidential,
+        "reminders": ",".join(str(m) for m in cap.reminders) or None,
         "start_local": None,
         "end_local": None,
         "tz": None,

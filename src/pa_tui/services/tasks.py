@@ -37,6 +37,7 @@ def create_task(
     confidential: bool = False,
     status: str = "todo",
     external_uid: str | None = None,
+    reminders: str | None = None,
 ) -> Task:
     if not title.strip():
         raise PaError("task title is empty")
@@ -51,6 +52,7 @@ def create_task(
         principal_id=principal.id,
         title=title.strip(),
         notes=notes,
+        reminders=reminders,
         due_date=due_date,
         due_at=due_at,
         priority=priority,
