@@ -128,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--peek", action="store_true", help="show without marking them raised")
     common(p)
 
+    p = sub.add_parser("minutes", help="a meeting's agenda, attendees and minutes")
+    p.add_argument("id", help="the event, e.g. e12")
+    p.add_argument("--on", metavar="DATE", help="which occurrence of a recurring meeting")
+    p.add_argument("--md", action="store_true", help="Markdown output")
+    p.add_argument("--from", dest="from_", metavar="FILE",
+                   help="save these minutes (- for stdin); action items become tasks")  # fmt: skip
+    common(p, json=False)
+
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")
     common(p)
@@ -198,6 +206,7 @@ _MODULES = {
     "brief": "brief",
     "free": "free",
     "remind": "remind",
+    "minutes": "minutes",
     "demo": "demo",
     "doctor": "doctor",
     "completion": "completion",

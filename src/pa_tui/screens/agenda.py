@@ -13,7 +13,7 @@ from textual.binding import Binding
 from pa_tui.models import Contact, Event, EventAttendee
 from pa_tui.screens.base import LinesScreen, line, section
 from pa_tui.screens.modals import ChoiceModal, ConfirmModal, PromptModal
-from pa_tui.services import agenda_view, capture, series
+from pa_tui.services import agenda_view, capture, minutes, series
 from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
 from pa_tui.services.timeutil import as_utc, local_to_utc, local_today, utc_to_local
@@ -31,6 +31,7 @@ class AgendaScreen(LinesScreen):
         Binding("w", "toggle_week", "Day/Week", id="agenda.week"),
         Binding("full_stop", "goto", "Go to date", id="agenda.goto"),
         Binding("m", "move", "Move", id="agenda.move"),
+        Binding("M", "minutes", "Minutes", id="agenda.minutes"),
     ]
 
     def __init__(self) -> None:
@@ -247,6 +248,30 @@ class AgendaScreen(LinesScreen):
             utc_to_local(local_to_utc(when[0], zone), ev.tz),
             utc_to_local(local_to_utc(when[1], zone), ev.tz),
         )
+
+    def action_minutes(self) -> None:
+        """This occurrence's minutes in $EDITOR; `- [ ] ... to:name fri` lines become tasks."""
+        row = self._occurrence()
+        if row is None:
+            return
+        series_id = int(row.key[1:].split("@")[0])
+        wall = row.extra.get("wall")
+        with self.pa.store.read() as session:
+            ev = session.get(Event, series_id)
+            found = minutes.find_occurrence_row(session, ev, wall) if ev and wall else ev
+            current = (found.minutes if found is not None else None) or ""
+        text = self.pa.editor(current or "# Minutes\n\n- [ ] \n")
+        if text is None or text == current:
+            return
+
+        def save(session: Session) -> str:
+            occurrence = minutes.occurrence_row(session, series_id, wall, now=self.pa.now())
+            return minutes.sync(session, occurrence, text, now=self.pa.now()).summary()
+
+        message = self.pa._run(f"minutes of e{series_id}", save)
+        if message:
+            self.notify(f"minutes of e{series_id} saved: {message}", markup=False)
+            self.reload(keep_key=row.key)
 
     def action_delete(self) -> None:
         row = self._occurrence()
