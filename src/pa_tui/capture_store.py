@@ -66,6 +66,10 @@ COLUMNS: dict[str, dict[str, type]] = {
         "principal_id": int, "work_hours": str, "buffer_min": int, "meeting_cap": int,
         "updated_at": datetime,
     },
+    "trip_segment": {
+        "event_id": int, "trip_id": int, "kind": str, "confirmation": str, "origin": str,
+        "destination": str, "end_tz": str, "end_local": datetime,
+    },
     "protected_block": {
         "id": int, "principal_id": int, "label": str, "weekdays": str, "start": str, "end": str,
         "created_at": datetime,

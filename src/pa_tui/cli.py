@@ -136,6 +136,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="save these minutes (- for stdin); action items become tasks")  # fmt: skip
     common(p, json=False)
 
+    trip = sub.add_parser("trip", help="trips: add, seg (a segment), list, show")
+    tsub = trip.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = tsub.add_parser("add")
+    p.add_argument("title")
+    p.add_argument("--confidential", action="store_true")
+    common(p, json=False, conf=False)
+    p = tsub.add_parser("seg", help="add a segment: flight, train, hotel, car, meeting, other")
+    p.add_argument("trip", type=int)
+    p.add_argument("kind")
+    p.add_argument("title")
+    p.add_argument("--start", required=True, help="local wall time, 2026-12-02 10:05")
+    p.add_argument("--end", required=True, help="local wall time where it ends")
+    p.add_argument("--tz", help="the start's zone (default: the principal's)")
+    p.add_argument("--end-tz", help="the end's zone (a flight's arrival)")
+    p.add_argument("--from", dest="origin")
+    p.add_argument("--to", dest="dest")
+    p.add_argument("--conf", help="confirmation code")
+    p.add_argument("--at", help="address")
+    common(p, json=False, conf=False)
+    p = tsub.add_parser("show")
+    p.add_argument("trip", type=int)
+    common(p)
+    p = tsub.add_parser("list")
+    common(p, json=False)
+
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")
     common(p)
@@ -207,6 +232,7 @@ _MODULES = {
     "free": "free",
     "remind": "remind",
     "minutes": "minutes",
+    "trip": "trip",
     "demo": "demo",
     "doctor": "doctor",
     "completion": "completion",

@@ -135,6 +135,7 @@ def _read(
         dates_total=dates_total,
         dates=dates,
         policy=_policy(conn, p.id),
+        segments=_segments(conn, [ev.id for ev in events] + [ov.id for ov in overrides]),
     )
 
 
@@ -184,3 +185,10 @@ def _dates(conn: sqlite3.Connection, p: PrincipalRecord, day: date) -> tuple[int
 def _policy(conn: sqlite3.Connection, principal_id: int) -> Policy:
     prefs, blocks = policy_rows(conn, principal_id)
     return policy_from(prefs, [block_from(b) for b in blocks])
+
+
+def _segments(conn: sqlite3.Connection, event_ids: list[int]) -> dict[int, Any]:
+    if not event_ids:
+        return {}
+    sql = f"SELECT * FROM trip_segment WHERE event_id IN ({marks(event_ids)})"
+    return {s.event_id: s for s in records(conn, "trip_segment", sql, event_ids)}

@@ -9,6 +9,7 @@ from pa_tui.models.principal import Principal
 from pa_tui.models.request import Request
 from pa_tui.models.schedule import PrincipalPrefs, ProtectedBlock, ReminderLog
 from pa_tui.models.task import Task
+from pa_tui.models.trip import Trip, TripSegment
 
 __all__ = [
     "AuditEntry",
@@ -27,4 +28,6 @@ __all__ = [
     "ReminderLog",
     "Request",
     "Task",
+    "Trip",
+    "TripSegment",
 ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pa_tui.services import display
 from pa_tui.services.conflicts import conflicting
@@ -11,6 +12,7 @@ from pa_tui.services.recurrence import Occurrence, event_zone
 from pa_tui.services.rows import ListRow
 from pa_tui.services.schedule import Policy, block_intervals, subtract, working_intervals
 from pa_tui.services.timeutil import day_bounds_utc, utc_to_local
+from pa_tui.services.travel import ICON, zone_change
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -46,18 +48,19 @@ def day_lines(
     privacy: bool = False,
 ) -> list[ListRow]:
     """Lines of an agenda from `day`: a header per day, its occurrences, optionally free gaps."""
-    from pa_tui.services import events, policy
+    from pa_tui.services import events, policy, trips
 
     rules = policy.load_policy(session, principal)
     zone = principal.tz
     out: list[ListRow] = []
     # One query for the whole span, split by day (a week: one expansion, not seven).
     every = events.occurrences(session, principal, *day_bounds_utc(day, zone, days))
+    legs = trips.segments_for(session, [o.event.id for o in every if o.event.id is not None])
     for offset in range(days):
         current = day + timedelta(days=offset)
         start, end = day_bounds_utc(current, zone)
         occ = [o for o in every if o.start < end and o.end > start]
-        out.extend(lines_for_day(occ, current, zone, gaps=gaps, policy=rules))
+        out.extend(lines_for_day(occ, current, zone, gaps=gaps, policy=rules, segments=legs))
     for index, row in enumerate(out):
         row.ref = index
     return out
@@ -70,9 +73,11 @@ def lines_for_day(
     *,
     gaps: bool = False,
     policy: Policy | None = None,
+    segments: Mapping[int, Any] | None = None,
 ) -> list[ListRow]:
     """One day's header, occurrences and protected blocks (collisions marked ⚠, the travel
-    buffer counted) and, optionally, free gaps."""
+    buffer counted) and, optionally, free gaps. Trip segments (by event id) show their kind and
+    places; one that lands in another zone adds a line saying so."""
     start, end = day_bounds_utc(current, zone)
     rules = policy or Policy()
     blocks = block_intervals(rules, zone, start, end)
@@ -93,6 +98,13 @@ def lines_for_day(
             extra["wall"] = o.event.recurrence_id or utc_to_local(
                 o.start, event_zone(o.event, zone)
             )
+        seg = (segments or {}).get(o.event.id or 0)
+        if seg is not None:
+            title = f"{ICON.get(seg.kind, '•')} {title}"
+            where = " → ".join(p for p in (seg.origin, seg.destination) if p) or where
+            change = zone_change(seg, o.event)
+            if change:
+                items.append((o.end, ListRow(key="", cells=["", change, ""], flags={"dim"})))
         hours = "all day" if o.event.all_day else when[11:]
         key = f"e{o.event.parent_id or o.event.id}@{o.start:%Y%m%dT%H%M}"
         row = ListRow(

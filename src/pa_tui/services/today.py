@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pa_tui.services import display
 from pa_tui.services.agenda_view import lines_for_day
@@ -39,15 +39,17 @@ class TodayData:
     dates_total: int = 0
     dates: list[UpcomingDate] = field(default_factory=list)  # the first DATES_SHOWN
     policy: Policy = field(default_factory=Policy)
+    segments: dict[int, Any] = field(default_factory=dict)  # trip segments by event id
 
 
 def read(session: Session, principal: Principal, now: datetime) -> TodayData:
     """Today's data through the services (any backend)."""
-    from pa_tui.services import contacts, events, policy, views
+    from pa_tui.services import contacts, events, policy, trips, views
     from pa_tui.services.timeutil import day_bounds_utc, local_today
 
     day = local_today(now, principal.tz)
     start, end = day_bounds_utc(day, principal.tz)
+    occurrences = events.occurrences(session, principal, start, end)
     queue = views.queue_ids(session, principal, now=now)
     due = views.task_ids(session, principal, now=now, mode="today")
     dates = contacts.upcoming_dates(
@@ -56,7 +58,7 @@ def read(session: Session, principal: Principal, now: datetime) -> TodayData:
     return TodayData(
         day=day,
         zone=principal.tz,
-        occurrences=events.occurrences(session, principal, start, end),
+        occurrences=occurrences,
         queue_total=len(queue),
         queue_rows=views.queue_rows(session, principal, queue[:TOP_QUEUE], now=now),
         due_total=len(due),
@@ -64,11 +66,14 @@ def read(session: Session, principal: Principal, now: datetime) -> TodayData:
         dates_total=len(dates),
         dates=dates[:DATES_SHOWN],
         policy=policy.load_policy(session, principal),
+        segments=dict(trips.segments_for(session, [o.event.id for o in occurrences if o.event.id])),
     )
 
 
 def lines(data: TodayData) -> list[ListRow]:
-    out = lines_for_day(data.occurrences, data.day, data.zone, gaps=True, policy=data.policy)
+    out = lines_for_day(
+        data.occurrences, data.day, data.zone, gaps=True, policy=data.policy, segments=data.segments
+    )
     out[0].cells = [f"Agenda — {display.day_label(data.day)}"]
 
     shown = min(TOP_QUEUE, data.queue_total)
