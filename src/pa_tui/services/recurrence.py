@@ -116,16 +116,27 @@ def _rule_parts(rrule: str) -> dict[str, str]:
 
 def _near_start(rrule: str, start: datetime, near: datetime) -> datetime:
     """A DTSTART in the same phase as `start`, whole periods later, at least a period before
-    `near`. Only for DAILY and WEEKLY rules without COUNT or BYSETPOS (whose meaning depends on
-    the first occurrence); anything else keeps its own start."""
+    `near`. Only for DAILY, WEEKLY and (BYDAY/BYMONTHDAY) MONTHLY rules without COUNT or
+    BYSETPOS (whose meaning depends on the first occurrence); others keep their own start."""
     parts = _rule_parts(rrule)
     freq = parts.get("FREQ")
-    if freq not in ("DAILY", "WEEKLY") or "COUNT" in parts or "BYSETPOS" in parts:
+    if freq not in ("DAILY", "WEEKLY", "MONTHLY") or "COUNT" in parts or "BYSETPOS" in parts:
         return start
     try:
         interval = max(1, int(parts.get("INTERVAL", "1")))
     except ValueError:
         return start
+    if freq == "MONTHLY":
+        # Only when the days come from BYDAY/BYMONTHDAY: then DTSTART's day does not matter and
+        # the first of an in-phase month starts the same series.
+        if "BYDAY" not in parts and "BYMONTHDAY" not in parts:
+            return start
+        months = (near.year - start.year) * 12 + near.month - start.month - interval
+        shift = months // interval * interval
+        if shift <= 0:
+            return start
+        y, m = divmod(start.month - 1 + shift, 12)
+        return datetime.combine(date(start.year + y, m + 1, 1), start.time())
     period = timedelta(days=interval * (7 if freq == "WEEKLY" else 1))
     periods = (near - start) // period - 1
     return start + periods * period if periods > 0 else start
@@ -255,10 +266,106 @@ def _month_walls(
     after = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
     if after <= origin:
         return ()
-    near = _near_start(rrule, origin, first)
-    rule = _parsed(rrule, rdate, exdate, origin, near, zone, title)
-    walls = rule.between(first, after, inc=True)
-    return tuple((w, local_to_utc(w, zone)) for w in walls if w < after)
+    walls = _simple_walls(rrule, rdate, exdate, origin, zone, first, after)
+    if walls is None and "COUNT=" in rrule.upper():
+        every = _counted_walls(rrule, rdate, exdate, origin, zone, title)
+        if every is not None:
+            walls = [w for w in every if first <= w < after]
+    if walls is None:
+        near = _near_start(rrule, origin, first)
+        rule = _parsed(rrule, rdate, exdate, origin, near, zone, title)
+        walls = [w for w in rule.between(first, after, inc=True) if w < after]
+    return tuple((w, local_to_utc(w, zone)) for w in walls)
+
+
+@lru_cache(maxsize=4096)
+def _counted_walls(
+    rrule: str, rdate: str, exdate: str, origin: datetime, zone: str, title: str
+) -> tuple[datetime, ...] | None:
+    """Every instance of a COUNT-bounded series (its COUNT counts from DTSTART, so no later start
+    will do), kept once instead of walked again for every month; None past 5,000."""
+    m = re.search(r"(?i)COUNT=(\d+)", rrule)
+    if m is None or int(m.group(1)) > 5000:
+        return None
+    return tuple(_parsed(rrule, rdate, exdate, origin, origin, zone, title))
+
+
+_DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+_SIMPLE_KEYS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST"}
+
+
+def _simple_walls(
+    rrule: str, rdate: str, exdate: str, origin: datetime, zone: str,
+    first: datetime, after: datetime,
+) -> list[datetime] | None:  # fmt: skip
+    """Instances in [first, after) of a plain DAILY/WEEKLY rule (INTERVAL, BYDAY without
+    ordinals, UNTIL) by date arithmetic: the common meeting series, ~20x cheaper than dateutil's
+    walk. Anything else returns None and goes to dateutil. Property tests hold both equal."""
+    parts = _rule_parts(rrule)
+    freq = parts.get("FREQ")
+    if freq not in ("DAILY", "WEEKLY") or not set(parts) <= _SIMPLE_KEYS:
+        return None
+    if parts.get("WKST", "MO") != "MO":
+        return None
+    try:
+        interval = int(parts.get("INTERVAL", "1"))
+        byday = {_DAYS[d] for d in parts["BYDAY"].split(",")} if "BYDAY" in parts else None
+        until = _until(parts["UNTIL"], zone) if "UNTIL" in parts else None
+    except (KeyError, ValueError):
+        return None
+    if interval < 1:
+        return None
+    if freq == "WEEKLY" and byday is None:
+        byday = {origin.weekday()}
+    moment = origin.time()
+    origin_day = origin.date()
+    start_day = max(first.date(), origin_day)
+    last = (after - timedelta(microseconds=1)).date()
+    days: list[date] = []
+    if freq == "DAILY":
+        # Straight to the first day in phase, then whole intervals.
+        day = origin_day + timedelta(days=-(-(start_day - origin_day).days // interval) * interval)
+        while day <= last:
+            if byday is None or day.weekday() in byday:
+                days.append(day)
+            day += timedelta(days=interval)
+    else:
+        origin_week = origin_day - timedelta(days=origin_day.weekday())
+        weeks = (start_day - timedelta(days=start_day.weekday()) - origin_week).days // 7
+        week = origin_week + timedelta(weeks=-(-weeks // interval) * interval)
+        wanted = sorted(byday or ())
+        while week <= last:
+            days += [week + timedelta(days=wd) for wd in wanted]
+            week += timedelta(weeks=interval)
+    found: list[datetime] = []
+    for day in days:
+        wall = datetime.combine(day, moment)
+        if wall >= origin and first <= wall < after and (until is None or wall <= until):
+            found.append(wall)
+    extra = [origin, *(_wall(d) for d in rdate.split(",") if d.strip())]
+    found += [w for w in extra if first <= w < after and w not in found]
+    gone = {_wall(d) for d in exdate.split(",") if d.strip()}
+    return sorted(w for w in found if w not in gone)
+
+
+def _wall(value: str) -> datetime:
+    text = value.strip()
+    return (
+        datetime.fromisoformat(text)
+        if "T" in text
+        else datetime.combine(date.fromisoformat(text), time())
+    )
+
+
+def _until(value: str, zone: str) -> datetime:
+    """UNTIL as a naive wall time in the series' zone (a UTC one converted, as dateutil does
+    after normalise_until; a date means the end of that day's midnight instant)."""
+    if value.endswith("Z"):
+        instant = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return utc_to_local(instant, zone)
+    if "T" in value:
+        return datetime.strptime(value, "%Y%m%dT%H%M%S")
+    return datetime.strptime(value, "%Y%m%d")
 
 
 def occurrences_of(
@@ -294,3 +401,4 @@ def clear_caches() -> None:
     """Forget parsed rules and cached months (the benchmark's cold runs)."""
     _parsed.cache_clear()
     _month_walls.cache_clear()
+    _counted_walls.cache_clear()
