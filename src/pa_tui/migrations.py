@@ -58,7 +58,21 @@ def _v4_to_v5(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+def _v5_to_v6(conn: Connection) -> None:
+    """The longest single event, kept by triggers, so a day's query is bounded on both sides."""
+    from pa_tui import sqlite_schema
+
+    if conn.dialect.name == "sqlite":
+        sqlite_schema.install_event_span(_raw(conn))
+
+
+MIGRATIONS: dict[int, Migration] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+    5: _v5_to_v6,
+}
 
 
 def create_fresh(conn: Connection) -> None:
@@ -73,6 +87,7 @@ def create_fresh(conn: Connection) -> None:
         sqlite_schema.install_search_and_audit(_raw(conn))
         sqlite_schema.install_phone_tail(_raw(conn))
         sqlite_schema.install_today_indexes(_raw(conn))
+        sqlite_schema.install_event_span(_raw(conn))
 
 
 def upgrade(conn: Connection, from_version: int) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pa_tui.capture_store import COLUMNS
+from pa_tui.sqlite_schema import SPAN_QUERY
 
 _FMT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores datetimes on SQLite
 # What expansion and the agenda line read (recurrence.EventLike, display.occurrence_row): a busy
@@ -90,13 +91,15 @@ def events_between(
     """Candidate events for [start, end) and the overrides of the series among them, shaped like
     events.occurrences' two queries (and the partial indexes they use)."""
     s, e = stamp(start), stamp(end)
+    days = conn.execute(SPAN_QUERY).fetchone()
+    floor = stamp(start - timedelta(days=float(days[0] if days else 0), minutes=1))
     found = records(
         conn,
         "event",
         f"""SELECT {_EVENT_FIELDS} FROM event
            WHERE principal_id = ? AND rrule IS NULL AND parent_id IS NULL
-           AND end_utc > ? AND start_utc < ?""",
-        (principal_id, s, e),
+           AND end_utc > ? AND start_utc < ? AND start_utc >= ?""",
+        (principal_id, s, e, floor),
     ) + records(
         conn,
         "event",

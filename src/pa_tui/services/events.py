@@ -63,6 +63,9 @@ def occurrences(
         col(Event.end_utc) > start,
         col(Event.start_utc) < end,
     )
+    span = longest_single(session)
+    if span is not None:  # bounded on both sides: a range, not the rest of the calendar
+        singles = singles.where(col(Event.start_utc) >= start - span)
     series = select(Event).where(
         col(Event.principal_id) == principal.id,
         col(Event.rrule).is_not(None),
@@ -79,6 +82,19 @@ def occurrences(
         session.exec(select(Event).where(col(Event.parent_id).in_(ids))).all() if ids else []
     )
     return occurrences_of(rows, overrides, principal.tz, start, end, near_start=near_start)
+
+
+def longest_single(session: Session) -> timedelta | None:
+    """The longest single event ever stored (SQLite keeps it by trigger), or None elsewhere."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    from sqlalchemy import text
+
+    from pa_tui.sqlite_schema import SPAN_QUERY
+
+    days = session.connection().execute(text(SPAN_QUERY)).scalar()
+    # A minute's slack: julianday arithmetic is floating point.
+    return timedelta(days=float(days or 0)) + timedelta(minutes=1)
 
 
 def create_event(
