@@ -291,7 +291,7 @@ def _counted_walls(
 
 
 _DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
-_SIMPLE_KEYS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST"}
+_SIMPLE_KEYS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST", "COUNT"}
 
 
 def _simple_walls(
@@ -311,15 +311,17 @@ def _simple_walls(
         interval = int(parts.get("INTERVAL", "1"))
         byday = {_DAYS[d] for d in parts["BYDAY"].split(",")} if "BYDAY" in parts else None
         until = _until(parts["UNTIL"], zone) if "UNTIL" in parts else None
+        count = int(parts["COUNT"]) if "COUNT" in parts else None
     except (KeyError, ValueError):
         return None
-    if interval < 1:
+    if interval < 1 or (count is not None and not 0 < count <= 5000):
         return None
     if freq == "WEEKLY" and byday is None:
         byday = {origin.weekday()}
     moment = origin.time()
     origin_day = origin.date()
-    start_day = max(first.date(), origin_day)
+    # COUNT counts from DTSTART: walk from there (it is bounded) and stop at the count.
+    start_day = origin_day if count is not None else max(first.date(), origin_day)
     last = (after - timedelta(microseconds=1)).date()
     days: list[date] = []
     if freq == "DAILY":
@@ -338,9 +340,15 @@ def _simple_walls(
             days += [week + timedelta(days=wd) for wd in wanted]
             week += timedelta(weeks=interval)
     found: list[datetime] = []
+    seen = 0
     for day in days:
         wall = datetime.combine(day, moment)
-        if wall >= origin and first <= wall < after and (until is None or wall <= until):
+        if wall < origin or (until is not None and wall > until):
+            continue
+        seen += 1
+        if count is not None and seen > count:
+            break
+        if first <= wall < after:
             found.append(wall)
     extra = [origin, *(_wall(d) for d in rdate.split(",") if d.strip())]
     found += [w for w in extra if first <= w < after and w not in found]
