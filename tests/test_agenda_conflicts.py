@@ -231,3 +231,26 @@ def test_principal_set_rejects_bad_values_with_one_line(db_path: Path) -> None:
         assert r.code == 2 and word in r.err and r.err.count("\n") == 1, (args, r.err)
     r = run_pa("principal", "show", "--json")
     assert '"meeting cap": "none"' in r.out
+
+
+def test_the_config_file_seeds_a_new_principals_policy(db_path: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[schedule]\nhours = "mon-thu 08:00-16:00"\nbuffer = 20\ncap = 3\n'
+        'protect = ["mon-fri 12:00-13:00 Lunch"]\n',
+        encoding="utf-8",
+    )
+    env = {"PA_CONFIG": str(config)}
+    assert run_pa("principal", "add", "Eva Lind", "--tz", ZONE, "--default", env=env).code == 0
+    r = run_pa("principal", "show", "--json", env=env)
+    assert r.code == 0, r.err
+    assert (
+        '"working hours": "mon-thu 08:00-16:00"' in r.out and '"meeting cap": "3 per day"' in r.out
+    )
+    assert "Lunch" in r.out and "20 min" in r.out
+    # Changed with `pa principal set`, the store wins from then on.
+    assert run_pa("principal", "set", "--cap", "5", env=env).code == 0
+    assert '"meeting cap": "5 per day"' in run_pa("principal", "show", "--json", env=env).out
+    config.write_text('[schedule]\nhours = "someday 9-17"\n', encoding="utf-8")
+    r = run_pa("principal", "show", env=env)
+    assert r.code == 2 and f"{config}:2:" in r.err and "not a day" in r.err

@@ -119,3 +119,28 @@ async def test_minutes_from_the_agenda_screen(store: Store, make_app) -> None:
         await pilot.press("M")
         await settle(app, pilot)
     assert written and _tasks(store)[0][:3] == ("send the deck", "waiting", 1)
+
+
+async def test_the_agenda_of_one_coming_occurrence_stays_with_it(store: Store, make_app) -> None:
+    eid, _bob, _anna = _setup(store, rrule="FREQ=WEEKLY")
+
+    def editor(text: str) -> str:
+        return "1. Budget\n2. Hiring\n"
+
+    app = make_app(store, editor=editor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("l", "l", "l", "l", "l")  # Monday 30 Nov, a coming occurrence
+        await settle(app, pilot)
+        screen: Any = app.screen
+        screen.records.cursor = next(i for i, r in enumerate(screen.lines) if r.key)
+        await pilot.press("E")
+        await settle(app, pilot)
+    with store.read() as session:
+        series = session.get(Event, eid)
+        assert series is not None and series.agenda is None
+        rows = session.exec(select(Event).where(col(Event.parent_id) == eid)).all()
+        assert [(r.recurrence_id, r.agenda) for r in rows] == [
+            (datetime(2026, 11, 30, 10), "1. Budget\n2. Hiring\n")
+        ]

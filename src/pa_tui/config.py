@@ -54,3 +54,36 @@ def load_keymap(path: str | None = None, known: set[str] | None = None) -> dict[
             raise PaError(f'{file}:{line}: {binding_id} must be a key name like "ctrl+j"')
         keymap[binding_id] = value.strip()
     return keymap
+
+
+SCHEDULE_KEYS = {"hours": str, "buffer": int, "cap": int, "protect": list}
+
+
+def load_schedule(path: str | None = None) -> dict[str, object]:
+    """[schedule] — the scheduling policy a principal starts with (hours, buffer in minutes,
+    cap, protect = ["mon-fri 08:00-09:00 Focus", ...]); checked here so a mistake names its
+    file:line. `pa principal set` changes it afterwards; the store keeps it."""
+    from pa_tui.services import schedule
+
+    file, data, text = load(path)
+    table = data.get("schedule", {})
+    if not isinstance(table, dict):
+        raise PaError(f"{file}:{_line_of(text, '[schedule]')}: [schedule] must be a table")
+    for key, value in table.items():
+        where = f"{file}:{_line_of(text, key)}"
+        kind = SCHEDULE_KEYS.get(key)
+        if kind is None:
+            raise PaError(
+                f"{where}: unknown key {key!r} in [schedule] ({', '.join(SCHEDULE_KEYS)})"
+            )
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise PaError(f"{where}: schedule.{key} must be {kind.__name__}")
+        try:
+            if key == "hours":
+                schedule.parse_hours(str(value))
+            elif key == "protect":
+                for spec in value:  # type: ignore[attr-defined]
+                    schedule.parse_block(str(spec))
+        except PaError as exc:
+            raise PaError(f"{where}: {exc}") from None
+    return table

@@ -27,4 +27,16 @@ def principal_and_now(store: Store, args: argparse.Namespace) -> tuple[Principal
     if found is None:  # first use: only then take the write lock
         with store.write() as session:
             found = principals.ensure_default(session, now=now_utc(machine_zone()))
+    seed_schedule(store, found)
     return found, now_utc(found.tz)
+
+
+def seed_schedule(store: Store, principal: Principal) -> None:
+    """A principal without a scheduling policy starts with the config file's [schedule]."""
+    from pa_tui.config import load_schedule
+    from pa_tui.services import policy
+
+    spec = load_schedule()
+    if spec:
+        with store.write() as session:
+            policy.seed(session, principal, spec, now=now_utc(principal.tz))

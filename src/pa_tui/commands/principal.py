@@ -27,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
                 if args.name
                 else principals.resolve_principal(session, None, now=now)
             )
+            from pa_tui.config import load_schedule
+
+            policy.seed(session, who, load_schedule(), now=now)  # a new one starts from [schedule]
             if args.action == "set":
                 _set(session, who, args, now)
             facts = policy.describe(policy.load_policy(session, who))

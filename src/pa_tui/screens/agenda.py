@@ -249,6 +249,36 @@ class AgendaScreen(LinesScreen):
             utc_to_local(local_to_utc(when[1], zone), ev.tz),
         )
 
+    def action_edit_text(self) -> None:
+        """E on an occurrence: a coming one's agenda, a past one's minutes (action items and
+        all), kept on that occurrence (a recurring meeting's others are untouched)."""
+        row = self._occurrence()
+        if row is None:
+            return
+        if row.extra["start"] < self.pa.now():
+            self.action_minutes()
+            return
+        series_id = int(row.key[1:].split("@")[0])
+        wall = row.extra.get("wall")
+        with self.pa.store.read() as session:
+            ev = session.get(Event, series_id)
+            found = minutes.find_occurrence_row(session, ev, wall) if ev and wall else ev
+            current = (found.agenda if found is not None else None) or (ev.agenda if ev else None)
+        text = self.pa.editor(current or "# Agenda\n\n1. \n")
+        if text is None or text == (current or ""):
+            return
+
+        def save(session: Session) -> str:
+            occurrence = minutes.occurrence_row(session, series_id, wall, now=self.pa.now())
+            occurrence.agenda, occurrence.updated_at = text, self.pa.now()
+            session.add(occurrence)
+            return f"agenda of e{series_id} saved"
+
+        message = self.pa._run(f"agenda of e{series_id}", save)
+        if message:
+            self.notify(message, markup=False)
+            self.reload(keep_key=row.key)
+
     def action_minutes(self) -> None:
         """This occurrence's minutes in $EDITOR; `- [ ] ... to:name fri` lines become tasks."""
         row = self._occurrence()

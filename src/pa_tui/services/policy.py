@@ -13,6 +13,7 @@ from pa_tui.services.schedule import (
     Policy,
     block_from,
     format_hours,
+    parse_block,
     parse_hours,
     policy_from,
 )
@@ -93,3 +94,25 @@ def describe(policy: Policy) -> list[tuple[str, str]]:
     for b in policy.blocks:
         rows.append((f"protected #{b.id}", b.text()))
     return rows
+
+
+def seed(session: Session, principal: Principal, spec: dict[str, object], *, now: datetime) -> bool:
+    """Give a principal that has no policy yet the config file's [schedule] (validated there);
+    one already set (`pa principal set`) is left alone."""
+    has_blocks = session.exec(
+        select(ProtectedBlock.id).where(col(ProtectedBlock.principal_id) == principal.id)
+    ).first()
+    if not spec or session.get(PrincipalPrefs, principal.id) is not None or has_blocks:
+        return False
+    hours, buffer, cap = spec.get("hours"), spec.get("buffer"), spec.get("cap")
+    set_prefs(
+        session,
+        principal,
+        now=now,
+        work_hours=str(hours) if hours else None,
+        buffer_min=int(str(buffer)) if buffer is not None else None,
+        meeting_cap=int(str(cap)) if cap is not None else None,
+    )
+    for text in spec.get("protect") or []:  # type: ignore[attr-defined]
+        add_block(session, principal, parse_block(str(text)), now=now)
+    return True
