@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from conftest import NOW, run_pa, settle
+from pa_tui.models import Request
 from pa_tui.services import principals
 from pa_tui.store import Store
 
@@ -52,3 +53,27 @@ async def test_a_refresh_while_a_screen_is_still_being_built_is_harmless(store, 
         await settle(app, pilot)
         assert type(app.screen).__name__ == "QueueScreen"
         assert app.screen.records.loaded
+
+
+async def test_a_key_pressed_while_the_list_reloads_acts_on_the_row_under_the_cursor(
+    store: Store, make_app
+) -> None:
+    """A live refresh re-reads the list; until the new page arrives the row under the cursor
+    is still the same record, so `x` pressed in that moment is not lost (a tmux run caught it)."""
+    with store.write() as session:
+        principals.add_principal(session, name="Eva Lind", tz="Europe/Stockholm", now=NOW)
+    for subject in ("first item", "second item"):
+        assert run_pa("call", "Jane Roe", "555-0101", subject).code == 0
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        records = app.screen.records
+        wanted = records.current.key
+        records.set_ids(list(records.ids), keep_key=wanted)  # what a live refresh does
+        assert records.row_at(records.cursor) is None  # the new page is not there yet
+        await pilot.press("x")
+        await settle(app, pilot)
+    with store.read() as session:
+        item = session.get(Request, int(wanted[1:]))
+        assert item is not None and item.status == "done"

@@ -146,7 +146,7 @@ class ListScreen(Screen[None]):
     def _loaded(self, ids: list[int], keep_key: str | None) -> None:
         self.query_one("#title-bar", Static).update(Text(self.title_text()))
         self.records.privacy = self.pa.privacy
-        self.records.set_ids(ids, keep_key=keep_key)
+        self.records.set_ids(ids, keep_key=keep_key, rows=self.rows_in_hand())
         if keep_key is not None and keep_key == self._pending_key:
             self._pending_key = None
         self.after_load()
@@ -156,6 +156,10 @@ class ListScreen(Screen[None]):
 
     def after_load(self) -> None:
         """Hook for screens whose lists open on a section header."""
+
+    def rows_in_hand(self) -> list[ListRow] | None:
+        """Rows already computed with the ids (LinesScreen); None: fetched by page."""
+        return None
 
     def on_record_list_highlighted(self, message: RecordList.Highlighted) -> None:
         if message.row is None:
@@ -307,8 +311,15 @@ class LinesScreen(ListScreen):
         super().__init__()
         self.lines: list[ListRow] = []
 
+    def on_mount(self) -> None:
+        # (Textual also runs ListScreen.on_mount: handlers run along the MRO.)
+        self.records.stable_ids = False  # ids are positions: a stale row could be another line
+
     def load_lines(self, session: Session) -> list[ListRow]:
         raise NotImplementedError
+
+    def rows_in_hand(self) -> list[ListRow] | None:
+        return self.lines
 
     def load_ids(self, session: Session) -> list[int]:
         lines = self.load_lines(session)

@@ -101,17 +101,25 @@ class RecordList(ScrollView, can_focus=True):
         self.empty = empty
         self.ids: list[int] = []
         self._rows: dict[int, ListRow] = {}  # index -> row
+        self._stale: dict[int, ListRow] = {}  # id -> the row before a reload (see set_ids)
+        self.stable_ids = True  # ids are record ids (False: positions of computed lines)
         self._pending: set[int] = set()  # pages being fetched
         self._generation = 0  # bumps on set_ids so late pages of an old list are dropped
         self.loaded = False
 
     # ---- data
-    def set_ids(self, ids: list[int], *, keep_key: str | None = None) -> None:
-        """A new ordering (after a filter or a reload); keeps the cursor on `keep_key` if present."""
+    def set_ids(
+        self, ids: list[int], *, keep_key: str | None = None, rows: list[ListRow] | None = None
+    ) -> None:
+        """A new ordering (after a filter or a reload); keeps the cursor on `keep_key` if present.
+        `rows`: every row already in hand (computed lines), so none is fetched and none is missing."""
         self._generation += 1
         self.ids = ids
+        self._keep_stale()
         self._rows.clear()
         self._pending.clear()
+        if rows is not None:
+            self._rows.update(enumerate(rows))
         self.loaded = True
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         target = self.cursor
@@ -124,17 +132,27 @@ class RecordList(ScrollView, can_focus=True):
     def refresh_rows(self) -> None:
         """Fetch the visible rows again but keep the order: one row changed, not the list."""
         self._generation += 1
+        self._keep_stale()
         self._rows.clear()
         self._pending.clear()
         self._ensure_page(self.cursor)
         self._ensure_page(int(self.scroll_offset.y))
+
+    def _keep_stale(self) -> None:
+        # Until the new page arrives, the row under the cursor is still the same record (ids
+        # are record ids): a key pressed during a reload (a live refresh) acts on it instead
+        # of finding nothing. Lists of computed lines (ids are positions) keep nothing.
+        self._stale = {row.ref: row for row in self._rows.values()} if self.stable_ids else {}
 
     def row_at(self, index: int) -> ListRow | None:
         return self._rows.get(index)
 
     @property
     def current(self) -> ListRow | None:
-        return self._rows.get(self.cursor) if self.ids else None
+        if not self.ids or not 0 <= self.cursor < len(self.ids):
+            return None
+        row = self._rows.get(self.cursor)
+        return row if row is not None else self._stale.get(self.ids[self.cursor])
 
     def _ensure_page(self, index: int) -> None:
         if not self.ids:
