@@ -140,6 +140,8 @@ class PaApp(App[None]):
         self._preview = preview
         self._pending_mode: str | None = None
         self._held_keys: list[tuple[str, str | None]] = []
+        self._replaying = False
+        self._replayed: set[int] = set()  # ids of the Key events the replay itself sends
         self._opened_principal: Principal
         self._clock = clock
         self.editor = editor or self._external_editor
@@ -305,20 +307,26 @@ class PaApp(App[None]):
         This is what Textual's own key feeder (App._press_keys) does between keys."""
         from textual._wait import wait_for_idle
 
-        held, self._held_keys = self._held_keys, []
-        for key, character in held:
-            # A key acts on what is on screen: let a list that is (re)loading finish first
-            # (Enter on a row that is not fetched yet would do nothing).
-            for _ in range(500):
-                if not any(w.group in _LOADING and w.is_running for w in self.workers):
-                    break
-                await asyncio.sleep(0.01)
-            event = events.Key(key, character)
-            event.set_sender(self)
-            if self._driver is None:
-                return
-            self._driver.send_message(event)
-            await wait_for_idle(0)
+        self._replaying = True
+        try:
+            # Keys typed while this runs join the queue (on_event), so the order stays typed order.
+            while self._held_keys:
+                key, character = self._held_keys.pop(0)
+                # A key acts on what is on screen: let a list that is (re)loading finish first
+                # (Enter on a row that is not fetched yet would do nothing).
+                for _ in range(500):
+                    if not any(w.group in _LOADING and w.is_running for w in self.workers):
+                        break
+                    await asyncio.sleep(0.01)
+                event = events.Key(key, character)
+                event.set_sender(self)
+                self._replayed.add(id(event))
+                if self._driver is None:
+                    return
+                self._driver.send_message(event)
+                await wait_for_idle(0)
+        finally:
+            self._replaying = False
 
     def on_unmount(self) -> None:
         if self._watch_conn is not None:
@@ -347,17 +355,18 @@ class PaApp(App[None]):
         """Until the store is open (boot screen, Today's preview), keys that need it are held,
         not lost: a fast typist's `5 n` at start-up opens Tasks and its capture bar as soon as
         the store is open."""
-        if (
-            not self.ready
-            and isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.current_mode in ("boot", "today")
-            # Once one key waits, the rest queue behind it: order matters ("n ... k" is text).
-            and (self._held_keys or event.key not in PREVIEW_KEYS)
-        ):
-            self._held_keys.append((event.key, event.character))
-            event.stop()
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if id(event) in self._replayed:
+                self._replayed.discard(id(event))
+            elif self._replaying or (
+                not self.ready
+                and self.current_mode in ("boot", "today")
+                # Once one key waits, the rest queue behind it: order matters ("n ... k" is text).
+                and (self._held_keys or event.key not in PREVIEW_KEYS)
+            ):
+                self._held_keys.append((event.key, event.character))
+                event.stop()
+                return
         await super().on_event(event)
 
     async def action_switch_mode(self, mode: str) -> None:

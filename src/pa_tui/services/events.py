@@ -1,8 +1,6 @@
-"""Events: create/edit with derived UTC bounds, and windowed occurrence queries for the agenda.
-
-The agenda-engine issue refines expansion (caches, overrides editing, conflicts); this module keeps
-the contract: a range query yields only occurrences in the window and never materialises a series.
-"""
+"""Events: create with derived UTC bounds, and windowed occurrence queries for the agenda: a
+range query yields only the occurrences in the window and never materialises a series
+(expansion: recurrence.py; editing a series: series.py)."""
 
 from __future__ import annotations
 

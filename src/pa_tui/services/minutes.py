@@ -89,7 +89,7 @@ def sync(session: Session, event: Event, text: str, *, now: datetime) -> Synced:
     principal = session.get(Principal, event.principal_id)
     assert principal is not None and event.id is not None
     people = attendees(session, event)
-    day = local_today(_aware(event.start_utc), principal.tz)
+    day = local_today(as_utc(event.start_utc), principal.tz)
     out = Synced(text="")
     lines = []
     for n, line in enumerate(text.splitlines(), start=1):
@@ -116,10 +116,6 @@ def sync(session: Session, event: Event, text: str, *, now: datetime) -> Synced:
     session.add(event)
     session.flush()
     return out
-
-
-def _aware(value: datetime) -> datetime:
-    return as_utc(value)
 
 
 def _make_task(
@@ -180,8 +176,8 @@ def _make_task(
 def render(session: Session, event: Event, zone: str, *, markdown: bool) -> list[str]:
     """Agenda, attendees and minutes of one occurrence, board-pack style."""
     h1, h2, bullet = ("# ", "## ", "- ") if markdown else ("", "", "  ")
-    start = utc_to_local(_aware(event.start_utc), zone)
-    end = utc_to_local(_aware(event.end_utc), zone)
+    start = utc_to_local(as_utc(event.start_utc), zone)
+    end = utc_to_local(as_utc(event.end_utc), zone)
     out = [f"{h1}{event.title} — {start:%a %d %b %Y %H:%M}-{end:%H:%M}"]
     if event.location:
         out.append(f"{bullet}where: {event.location}")
