@@ -82,14 +82,17 @@ def conflicting(occurrences: Sequence[Occurrence], buffer: timedelta = timedelta
     )
     found: set[int] = set()
     active: list[tuple[datetime, datetime, int, bool]] = []
-    for item in items:
-        start = item[0]
+    zero = timedelta(0)
+    for start, end, index, located in items:
         active = [a for a in active if a[1] + buffer > start]
-        for other in active:
-            pad = buffer if (item[3] or other[3]) else timedelta(0)
-            if _clash((item[0], item[1]), (other[0], other[1]), pad)[0]:
-                found.update({item[2], other[2]})
-        active.append(item)
+        for o_start, o_end, o_index, o_located in active:
+            if index in found and o_index in found:
+                continue  # both marked already: a busy day's pile-up costs nothing more
+            pad = buffer if (located or o_located) else zero
+            if start < o_end + pad and o_start < end + pad:
+                found.add(index)
+                found.add(o_index)
+        active.append((start, end, index, located))
     return found
 
 
