@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -196,7 +197,7 @@ async def _key_latency(path: Path | None, presses: int) -> dict[str, Any]:
             from pa_tui.app import PaApp
             from pa_tui.store import open_sqlite
 
-            app = PaApp(open_sqlite(path), clock=lambda: NOW, live_interval=0)
+            app = PaApp(open_sqlite(path), clock=lambda: NOW, live_interval=0, reminder_interval=0)
             plan = [
                 ("Tasks move (j)", "5", ["j"] * presses),
                 ("Queue move (j)", "3", ["j"] * presses),
@@ -209,7 +210,7 @@ async def _key_latency(path: Path | None, presses: int) -> dict[str, Any]:
                 if mode:
                     await pilot.press(mode)
                 for _ in range(5):
-                    await app.workers.wait_for_complete()
+                    await _settled(app)
                     await pilot.pause()
                 latencies = []
                 for key in keys:
@@ -225,16 +226,25 @@ async def _key_latency(path: Path | None, presses: int) -> dict[str, Any]:
         Screen._compositor_refresh = original  # type: ignore[method-assign]
 
 
+async def _settled(app: Any) -> None:
+    """Wait for the app's workers; one replaced by a newer one (an exclusive reload that a live
+    refresh superseded) is cancelled, which is not an error here."""
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete()
+
+
 async def _live_refresh(path: Path, runs: int) -> list[float]:
     from pa_tui.app import PaApp
     from pa_tui.store import open_sqlite
 
-    app = PaApp(open_sqlite(path), clock=lambda: NOW, live_interval=1.0)
+    app = PaApp(open_sqlite(path), clock=lambda: NOW, live_interval=1.0, reminder_interval=0)
     times: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         for n in range(runs):
-            await app.workers.wait_for_complete()
+            await _settled(app)
             subject = f"live check {n} {random.random():.6f}"
             env = {**ENV, "PA_DB": str(path)}
             proc = await asyncio.to_thread(
