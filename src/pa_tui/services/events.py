@@ -49,6 +49,7 @@ def occurrences(
     *,
     include_confidential: bool = True,
     near_start: bool = True,
+    with_reminders: bool = False,
 ) -> list[Occurrence]:
     """Every occurrence overlapping [start, end), ordered by start. Endless series stay lazy.
     (`near_start=False` walks each series from its DTSTART: the benchmark's baseline.)"""
@@ -74,6 +75,9 @@ def occurrences(
     if not include_confidential:
         singles = singles.where(col(Event.confidential).is_(False))
         series = series.where(col(Event.confidential).is_(False))
+    if with_reminders:  # the reminder check every 30 s: only events that can ring
+        singles = singles.where(col(Event.reminders).is_not(None))
+        series = series.where(col(Event.reminders).is_not(None))
     rows = [*session.exec(singles).all(), *session.exec(series).all()]
     ids = [ev.id for ev in rows if ev.rrule and ev.id is not None]
     overrides = (

@@ -57,7 +57,8 @@ def due(
 ) -> list[Reminder]:
     """Reminders whose moment is in (now - lookback, now] and that were not raised yet."""
     found: list[Reminder] = []
-    for o in events.occurrences(session, principal, now - lookback, now + MAX_AHEAD):
+    window = (now - lookback, now + MAX_AHEAD)
+    for o in events.occurrences(session, principal, *window, with_reminders=True):
         ev = o.event
         series_id = ev.parent_id or ev.id
         for minutes in _offsets(ev.reminders):
