@@ -185,3 +185,25 @@ def test_a_wall_time_in_the_spring_gap_uses_the_offset_before_it() -> None:
         datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
         datetime(2026, 3, 30, 0, 30, tzinfo=UTC),
     ]
+
+
+def test_warming_fills_the_month_cache_the_agenda_then_reads(store: Any) -> None:
+    from pa_tui.services import events, principals, recurrence
+
+    with store.write() as session:
+        me = principals.add_principal(session, name="Eva", tz="Europe/Stockholm",
+                                      now=datetime(2026, 11, 25, 7, tzinfo=UTC), default=True)  # fmt: skip
+        events.create_event(session, principal=me, title="Weekly", tz="Europe/Stockholm",
+                            now=datetime(2026, 11, 25, 7, tzinfo=UTC),
+                            rrule="FREQ=WEEKLY;BYMONTH=11,12",
+                            start_local=datetime(2026, 11, 2, 9),
+                            end_local=datetime(2026, 11, 2, 10))  # fmt: skip
+        recurrence.clear_caches()
+        span = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+        assert events.warm_series(session, me, *span) == 1
+        filled = recurrence._month_walls.cache_info().currsize
+        assert filled >= 2  # November and December
+        week = events.occurrences(session, me, datetime(2026, 12, 7, tzinfo=UTC),
+                                  datetime(2026, 12, 14, tzinfo=UTC))  # fmt: skip
+        assert [o.start.day for o in week] == [7]
+        assert recurrence._month_walls.cache_info().currsize == filled  # read, nothing new walked

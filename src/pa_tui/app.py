@@ -250,9 +250,21 @@ class PaApp(App[None]):
 
     @work(thread=True, group="boot")
     def _warm_screens(self) -> None:
-        """Import the other screens once Today is drawn, so no first key waits on an import."""
+        """Import the other screens once Today is drawn, so no first key waits on an import;
+        then expand this month and the next (the recurrence cache's unit), so the first Agenda
+        view and its next-day keys find their series already walked."""
         for mode in SCREEN_CLASSES:
             screen_class(mode)
+        from pa_tui.services import events
+        from pa_tui.services.timeutil import day_bounds_utc
+
+        first = self.today().replace(day=1)
+        start, end = day_bounds_utc(first, self.principal.tz, 62)
+        try:
+            with self.store.read() as session:
+                events.warm_series(session, self.principal, start, end)
+        except PaError:
+            pass  # a bad rule shows itself where it is displayed
 
     def _fail(self, message: str) -> None:
         self.startup_error = message

@@ -86,6 +86,25 @@ def occurrences(
     return occurrences_of(rows, overrides, principal.tz, start, end, near_start=near_start)
 
 
+def warm_series(session: Session, principal: Principal, start: datetime, end: datetime) -> int:
+    """Expand the principal's series over [start, end) so the month cache holds them (singles
+    need no warming); returns how many series were walked."""
+    from pa_tui.services.recurrence import expand
+
+    rows = session.exec(
+        select(Event).where(
+            col(Event.principal_id) == principal.id,
+            col(Event.rrule).is_not(None),
+            col(Event.parent_id).is_(None),
+            col(Event.start_utc) < end,
+            col(Event.series_until_utc).is_(None) | (col(Event.series_until_utc) > start),
+        )
+    ).all()
+    for ev in rows:
+        expand(ev, principal.tz, start, end, {})
+    return len(rows)
+
+
 def longest_single(session: Session) -> timedelta | None:
     """The longest single event ever stored (SQLite keeps it by trigger), or None elsewhere."""
     if session.get_bind().dialect.name != "sqlite":
