@@ -39,18 +39,9 @@ def _v2_to_v3(conn: Connection) -> None:
         sqlite_schema.install_today_indexes(_raw(conn))
 
 
-def _v3_to_v4(conn: Connection) -> None:
-    """Scheduling policy per principal (hours, buffer, cap), protected blocks, reminder log: new
-    tables only, which create_all adds exactly as a fresh store has them."""
-    from sqlmodel import SQLModel
-
-    import pa_tui.models  # noqa: F401  (registers the tables)
-
-    SQLModel.metadata.create_all(conn)
-
-
-def _v4_to_v5(conn: Connection) -> None:
-    """Trips and their segments: new tables only."""
+def _new_tables(conn: Connection) -> None:
+    """A step that only adds tables: create_all adds the missing ones exactly as a fresh store
+    has them (v3 -> v4: scheduling policy, protected blocks, reminder log; v4 -> v5: trips)."""
     from sqlmodel import SQLModel
 
     import pa_tui.models  # noqa: F401  (registers the tables)
@@ -69,8 +60,8 @@ def _v5_to_v6(conn: Connection) -> None:
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
-    3: _v3_to_v4,
-    4: _v4_to_v5,
+    3: _new_tables,
+    4: _new_tables,
     5: _v5_to_v6,
 }
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from pa_tui.commands.context import principal_and_now, store_for
 from pa_tui.errors import NotFound, PaError
 from pa_tui.models import Event, Principal
-from pa_tui.services import capture, events, minutes
+from pa_tui.services import capture, events, minutes, series
 from pa_tui.services.recurrence import event_zone
 from pa_tui.services.textsafe import clean
 from pa_tui.services.timeutil import day_bounds_utc, local_today, utc_to_local
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             for note in done.notes:
                 print(f"note: {clean(note, single_line=True)}", file=sys.stderr)
         elif wall is not None:
-            row = minutes.find_occurrence_row(session, ev, wall) or _virtual(ev, wall, principal.tz)
+            row = series.override_at(session, ev, wall) or _virtual(ev, wall, principal.tz)
         lines = minutes.render(session, row, principal.tz, markdown=args.md)
     print("\n".join(clean(x) for x in lines))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session, col, select
@@ -249,6 +250,19 @@ class AgendaScreen(LinesScreen):
             utc_to_local(local_to_utc(when[1], zone), ev.tz),
         )
 
+    def _occurrence_text(self, row: ListRow, attr: str) -> tuple[int, Any, str]:
+        """(series id, recurrence id, the occurrence's agenda or minutes): its override's text,
+        else the series' agenda (a coming occurrence starts from it; minutes are its own)."""
+        series_id = int(row.key[1:].split("@")[0])
+        wall = row.extra.get("wall")
+        with self.pa.store.read() as session:
+            ev = session.get(Event, series_id)
+            own = series.override_at(session, ev, wall) if ev is not None and wall else ev
+            text = getattr(own, attr, None) if own is not None else None
+            if text is None and attr == "agenda" and ev is not None:
+                text = ev.agenda
+        return series_id, wall, text or ""
+
     def action_edit_text(self) -> None:
         """E on an occurrence: a coming one's agenda, a past one's minutes (action items and
         all), kept on that occurrence (a recurring meeting's others are untouched)."""
@@ -258,14 +272,9 @@ class AgendaScreen(LinesScreen):
         if row.extra["start"] < self.pa.now():
             self.action_minutes()
             return
-        series_id = int(row.key[1:].split("@")[0])
-        wall = row.extra.get("wall")
-        with self.pa.store.read() as session:
-            ev = session.get(Event, series_id)
-            found = minutes.find_occurrence_row(session, ev, wall) if ev and wall else ev
-            current = (found.agenda if found is not None else None) or (ev.agenda if ev else None)
+        series_id, wall, current = self._occurrence_text(row, "agenda")
         text = self.pa.editor(current or "# Agenda\n\n1. \n")
-        if text is None or text == (current or ""):
+        if text is None or text == current:
             return
 
         def save(session: Session) -> str:
@@ -284,12 +293,7 @@ class AgendaScreen(LinesScreen):
         row = self._occurrence()
         if row is None:
             return
-        series_id = int(row.key[1:].split("@")[0])
-        wall = row.extra.get("wall")
-        with self.pa.store.read() as session:
-            ev = session.get(Event, series_id)
-            found = minutes.find_occurrence_row(session, ev, wall) if ev and wall else ev
-            current = (found.minutes if found is not None else None) or ""
+        series_id, wall, current = self._occurrence_text(row, "minutes")
         text = self.pa.editor(current or "# Minutes\n\n- [ ] \n")
         if text is None or text == current:
             return

@@ -54,21 +54,13 @@ def occurrence_row(
         raise PaError(f"no event e{event_id}")
     if not ev.rrule or wall is None:
         return ev
-    found = session.exec(
-        select(Event).where(col(Event.parent_id) == ev.id, col(Event.recurrence_id) == wall)
-    ).first()
+    found = series.override_at(session, ev, wall)
     if found is not None:
         return found
     assert ev.start_local is not None and ev.end_local is not None
     length = ev.end_local - ev.start_local
     return series.move_occurrence(session, event_id, wall, start_local=wall,
                                   end_local=wall + length, now=now)  # fmt: skip
-
-
-def find_occurrence_row(session: Session, series: Event, wall: datetime) -> Event | None:
-    return session.exec(
-        select(Event).where(col(Event.parent_id) == series.id, col(Event.recurrence_id) == wall)
-    ).first()
 
 
 def attendees(session: Session, event: Event) -> list[Contact]:

@@ -47,7 +47,8 @@ def _is_instance(series: Event, zone: str, wall: datetime) -> bool:
     return any(w == wall for w in rule.between(wall, wall, inc=True))
 
 
-def _override(session: Session, series: Event, wall: datetime) -> Event | None:
+def override_at(session: Session, series: Event, wall: datetime) -> Event | None:
+    """The override row of the occurrence whose recurrence id is `wall`, if it has one."""
     return session.exec(
         select(Event).where(col(Event.parent_id) == series.id, col(Event.recurrence_id) == wall)
     ).first()
@@ -83,7 +84,7 @@ def move_occurrence(
     _check(series, zone, wall)
     if end_local <= start_local:
         raise PaError("the occurrence would end before it starts")
-    row = _override(session, series, wall) or _copy(
+    row = override_at(session, series, wall) or _copy(
         series, rrule=None, rdate=None, exdate=None, parent_id=series.id, recurrence_id=wall,
         external_uid=None, created_at=now,
     )  # fmt: skip
@@ -106,7 +107,7 @@ def cancel_occurrence(session: Session, event_id: int, wall: datetime, *, now: d
     series, principal = _series(session, event_id)
     zone = event_zone(series, principal.tz)
     _check(series, zone, wall)
-    old = _override(session, series, wall)
+    old = override_at(session, series, wall)
     if old is not None:
         session.delete(old)
     dates = [d for d in (series.exdate or "").split(",") if d]
