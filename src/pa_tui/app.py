@@ -192,13 +192,9 @@ class PaApp(App[None]):
             with store.write() as session:
                 found = principals.ensure_default(session, now=now_utc(machine_zone()))
         if self._opener is not None:  # `pa` itself, not a test's store: the config may seed
-            from pa_tui.config import load_schedule
             from pa_tui.services import policy
 
-            spec = load_schedule()
-            if spec:
-                with store.write() as session:
-                    policy.seed(session, found, spec, now=now_utc(found.tz))
+            policy.seed_from_config(store, found, now=now_utc(found.tz))
         # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
         self._opened_principal = found
 

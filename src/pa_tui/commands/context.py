@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 
 from pa_tui.models import Principal
-from pa_tui.services import principals
+from pa_tui.services import policy, principals
 from pa_tui.services.clock import machine_zone, now_utc
 from pa_tui.store import Store, open_store
 
@@ -27,16 +27,5 @@ def principal_and_now(store: Store, args: argparse.Namespace) -> tuple[Principal
     if found is None:  # first use: only then take the write lock
         with store.write() as session:
             found = principals.ensure_default(session, now=now_utc(machine_zone()))
-    seed_schedule(store, found)
+    policy.seed_from_config(store, found, now=now_utc(found.tz))
     return found, now_utc(found.tz)
-
-
-def seed_schedule(store: Store, principal: Principal) -> None:
-    """A principal without a scheduling policy starts with the config file's [schedule]."""
-    from pa_tui.config import load_schedule
-    from pa_tui.services import policy
-
-    spec = load_schedule()
-    if spec:
-        with store.write() as session:
-            policy.seed(session, principal, spec, now=now_utc(principal.tz))

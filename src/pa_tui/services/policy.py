@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,9 @@ from pa_tui.services.schedule import (
     parse_hours,
     policy_from,
 )
+
+if TYPE_CHECKING:
+    from pa_tui.store import Store
 
 
 def load_policy(session: Session, principal: Principal) -> Policy:
@@ -99,10 +103,7 @@ def describe(policy: Policy) -> list[tuple[str, str]]:
 def seed(session: Session, principal: Principal, spec: dict[str, object], *, now: datetime) -> bool:
     """Give a principal that has no policy yet the config file's [schedule] (validated there);
     one already set (`pa principal set`) is left alone."""
-    has_blocks = session.exec(
-        select(ProtectedBlock.id).where(col(ProtectedBlock.principal_id) == principal.id)
-    ).first()
-    if not spec or session.get(PrincipalPrefs, principal.id) is not None or has_blocks:
+    if not spec or has_policy(session, principal):
         return False
     hours, buffer, cap = spec.get("hours"), spec.get("buffer"), spec.get("cap")
     set_prefs(
@@ -116,3 +117,26 @@ def seed(session: Session, principal: Principal, spec: dict[str, object], *, now
     for text in spec.get("protect") or []:  # type: ignore[attr-defined]
         add_block(session, principal, parse_block(str(text)), now=now)
     return True
+
+
+def has_policy(session: Session, principal: Principal) -> bool:
+    """Set already (prefs or protected blocks): the config file no longer seeds it."""
+    blocks = session.exec(
+        select(ProtectedBlock.id).where(col(ProtectedBlock.principal_id) == principal.id)
+    ).first()
+    return session.get(PrincipalPrefs, principal.id) is not None or blocks is not None
+
+
+def seed_from_config(store: Store, principal: Principal, *, now: datetime) -> None:
+    """A principal without a scheduling policy starts with the config file's [schedule]; the
+    write lock is taken only when there is something to seed."""
+    from pa_tui.config import load_schedule
+
+    spec = load_schedule()
+    if not spec:
+        return
+    with store.read() as session:
+        if has_policy(session, principal):
+            return
+    with store.write() as session:
+        seed(session, principal, spec, now=now)
