@@ -16,7 +16,14 @@ def test_sql_queue_order_equals_python_scoring(store: Store) -> None:
     with store.write() as session:
         p = principals.add_principal(session, name="Eva", tz="Europe/Stockholm", now=NOW)
         people = [
-            contacts.create_contact(session, principal=p, name=f"P{i}", now=NOW, vip=i % 4)
+            contacts.create_contact(
+                session,
+                principal=p,
+                name=f"P{i}",
+                now=NOW,
+                vip=i % 4,
+                policy="through" if i % 3 == 0 else "screen",
+            )
             for i in range(8)
         ]
         for i in range(300):
@@ -26,9 +33,10 @@ def test_sql_queue_order_equals_python_scoring(store: Store) -> None:
                 subject=f"item {i}",
                 now=NOW,
                 contact_id=rng.choice(people).id if i % 3 else None,
+                kind=rng.choice(queue.KINDS),
                 urgency=rng.randint(1, 4),
                 # Whole seconds apart, so no two items tie on age by a rounding hair.
-                received_at=NOW - timedelta(seconds=rng.randint(0, 20 * 86400)),
+                received_at=NOW - timedelta(seconds=rng.randint(0, 4 * 86400)),
                 deadline=NOW + timedelta(hours=rng.randint(-48, 120)) if i % 4 == 0 else None,
             )
             if i % 10 == 0:
@@ -41,3 +49,8 @@ def test_sql_queue_order_equals_python_scoring(store: Store) -> None:
         rows = views.queue_rows(session, p, sql, now=NOW)
         totals = [r.extra["score"].total for r in rows]
         assert totals == sorted(totals, reverse=True)
+        # The mix exercises every sender-dependent term the SQL has to agree on.
+        made = [dict(r.extra["score"].terms) for r in rows]
+        assert any(r.extra["score"].overdue for r in rows)
+        assert not all(r.extra["score"].overdue for r in rows)
+        assert any("sender through" in m for m in made) and any("sender unknown" in m for m in made)

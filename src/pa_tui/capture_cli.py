@@ -26,6 +26,7 @@ from pa_tui.services.capture_items import (
     ref_columns,
     resolve_refs,
 )
+from pa_tui.services.capture_rows import document_fields
 from pa_tui.services.clock import now_utc
 from pa_tui.services.textsafe import clean, json_safe
 
@@ -208,6 +209,8 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
     zone = default[2] if default else machine_zone()
     items = _read_items(command, opts, zone)
     results: list[Result] = []
+    rules = None
+    document = None
     if not opts.dry_run:
         capture_store.begin(conn)
     try:
@@ -241,13 +244,27 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
                 _refuse_collisions_fast(conn, pid, pzone, fields, item)
             fields.update(ref_columns(item, refs))
             stamp = {"created_at": now, "updated_at": now}
+            plan = None
             if item.kind == "request":
                 fields.update(received_at=now, actor=_actor())
+                if rules is None:
+                    rules = capture_store.screening_rules(conn)
+                document = document_fields(item.cap, fields)
+                plan = capture_store.screen_arrival(conn, pname, fields, rules, document)
             new_id = None
+            delegated = None
             if not opts.dry_run:
                 new_id = capture_store.insert(
                     conn, item.kind, {**fields, **stamp, "principal_id": pid}
                 )
+                if plan is not None:
+                    delegated = capture_store.finish_arrival(
+                        conn, new_id, pid, fields, plan, document, today=_today(now, pzone), now=now
+                    )
+            if plan is not None:
+                from pa_tui.services.screening import arrival_notes
+
+                notes = notes + arrival_notes(plan, delegated)
             results.append(
                 Result(item, item.kind, new_id, pname, pzone, fields, refs, notes + item.cap.notes)
             )

@@ -70,6 +70,14 @@ COLUMNS: dict[str, dict[str, type]] = {
         "event_id": int, "trip_id": int, "kind": str, "confirmation": str, "origin": str,
         "destination": str, "end_tz": str, "end_local": datetime,
     },
+    "screening_rule": {
+        "id": int, "position": int, "source": str, "origin": str, "updated_at": datetime,
+    },
+    "queue_setting": {"key": str, "value": str, "updated_at": datetime},
+    "queue_document": {
+        "request_id": int, "vendor": str, "amount_cents": int, "currency": str, "reference": str,
+        "due_date": date, "approved_at": datetime, "paid_at": datetime, "pay_task_id": int,
+    },
     "protected_block": {
         "id": int, "principal_id": int, "label": str, "weekdays": str, "start": str, "end": str,
         "created_at": datetime,
@@ -209,3 +217,94 @@ def insert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:
         [_sql_value(row.get(c)) for c in columns],
     )
     return int(cur.lastrowid or 0)
+
+
+def sender(conn: sqlite3.Connection, contact_id: int | None) -> Any:
+    """What screening rules may ask about a sender (screening.Sender)."""
+    from pa_tui.services.screening import Sender
+
+    if contact_id is None:
+        return Sender()
+    row = conn.execute(
+        "SELECT name, vip, policy, org, role, is_staff FROM contact WHERE id = ?", (contact_id,)
+    ).fetchone()
+    if row is None:
+        return Sender()
+    return Sender(row[0], True, row[1] or 0, row[2] or "screen", row[3], row[4], bool(row[5]))
+
+
+def screen_arrival(
+    conn: sqlite3.Connection,
+    principal_name: str,
+    fields: dict[str, Any],
+    rules: list[Any],
+    document: dict[str, Any] | None,
+) -> Any:
+    """Screen a new request's fields in place (urgency, status, note, rules applied); the plan
+    says whether to delegate it once it has an id."""
+    import json
+
+    from pa_tui.services import screening
+
+    who = sender(conn, fields.get("contact_id"))
+    plan = screening.arrival({**fields, **(document or {})}, who, rules, principal_name)
+    fields.update(urgency=plan.urgency, status=plan.status, confidential=plan.confidential)
+    if plan.applied:
+        fields["rules_applied"] = json.dumps(plan.applied)
+    if plan.note:
+        fields["decision_note"] = plan.note
+    return plan
+
+
+def finish_arrival(
+    conn: sqlite3.Connection,
+    request_id: int,
+    principal_id: int,
+    fields: dict[str, Any],
+    plan: Any,
+    document: dict[str, Any] | None,
+    *,
+    today: date,
+    now: datetime,
+) -> str | None:
+    """Write a new request's document row and carry out a rule's delegation; returns the staff
+    contact's name when it was delegated."""
+    from pa_tui.services import screening
+
+    if document is not None:
+        who = sender(conn, fields.get("contact_id"))
+        vendor = who.name or fields.get("from_name")
+        insert(conn, "queue_document", {**document, "request_id": request_id, "vendor": vendor})
+    if not plan.delegate_to:
+        return None
+    staff = conn.execute(
+        "SELECT id, name FROM contact WHERE principal_id = ? AND is_staff = 1", (principal_id,)
+    ).fetchall()
+    staff_id = screening.staff_match(plan.delegate_to, [(r[0], r[1]) for r in staff])
+    if staff_id is None:
+        return None
+    name = next(n for i, n in staff if i == staff_id)
+    who = sender(conn, fields.get("contact_id"))
+    task = screening.delegated_task(
+        fields, who.name or fields.get("from_name") or "?", staff_id, today
+    )
+    insert(
+        conn,
+        "task",
+        {**task, "request_id": request_id, "principal_id": principal_id,
+         "created_at": now, "updated_at": now},
+    )  # fmt: skip
+    conn.execute(
+        "UPDATE request SET status = 'delegated', decision_note = ?, updated_at = ? WHERE id = ?",
+        (f"to {name} (by rule)", _sql_value(now), request_id),
+    )
+    return str(name)
+
+
+def screening_rules(conn: sqlite3.Connection) -> list[Any]:
+    from pa_tui.services import screening
+
+    sources = [
+        r[0] for r in conn.execute("SELECT source FROM screening_rule ORDER BY position, id")
+    ]
+    return screening.parse_rules(sources) if sources else []

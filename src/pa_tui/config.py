@@ -10,6 +10,10 @@ import tomllib
 from pa_tui.errors import PaError
 from pa_tui.paths import config_file
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pa_tui.services.queue_settings import QueueConfig
+
 
 def _line_of(text: str, needle: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
@@ -87,3 +91,85 @@ def load_schedule(path: str | None = None) -> dict[str, object]:
         except PaError as exc:
             raise PaError(f"{where}: {exc}") from None
     return table
+
+
+QUEUE_KEYS = ("rules", "answer", "answer_vip", "templates")
+TEMPLATE_FIELDS = ("name", "subject", "principal", "alternative", "kind", "date")
+
+
+def load_queue(path: str | None = None) -> QueueConfig:
+    """[queue] — screening rules, answer times per kind and reply templates, validated so a
+    mistake names its file:line:
+
+        [queue]
+        rules = ["kind=document and subject~invoice -> delegate Finance",
+                 "from.vip>=2 -> urgency high"]
+        answer = { call = "4h", email = "1d" }
+        answer_vip = { call = "2h" }
+        templates = { decline = "Dear {name}, ... {alternative}" }
+    """
+    import string
+
+    from pa_tui.services import screening
+    from pa_tui.services.queue_settings import QueueConfig, minutes_of
+
+    file, data, text = load(path)
+    table = data.get("queue", {})
+    if not isinstance(table, dict):
+        raise PaError(f"{file}:{_line_of(text, '[queue]')}: [queue] must be a table")
+    for key in table:
+        if key not in QUEUE_KEYS:
+            raise PaError(
+                f"{file}:{_line_of(text, key)}: unknown key {key!r} in [queue] "
+                f"({', '.join(QUEUE_KEYS)})"
+            )
+    rules: list[tuple[str, str]] = []
+    raw_rules = table.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise PaError(f"{file}:{_line_of(text, 'rules')}: queue.rules must be a list of strings")
+    for n, rule in enumerate(raw_rules, start=1):
+        where = f"{file}:{_line_of(text, str(rule)) if isinstance(rule, str) else 1}"
+        if not isinstance(rule, str):
+            raise PaError(f"{where}: queue.rules[{n}] must be a string")
+        try:
+            screening.parse_rule(rule, n)
+        except screening.RuleError as exc:
+            raise PaError(f"{where}: rule {n}: {exc}") from None
+        rules.append((rule.strip(), where))
+    answers: dict[str, list[tuple[str, int]]] = {"answer": [], "answer_vip": []}
+    for name in answers:
+        spec = table.get(name, {})
+        if not isinstance(spec, dict):
+            raise PaError(f"{file}:{_line_of(text, name)}: queue.{name} must be a table")
+        for kind, value in spec.items():
+            where = f"{file}:{_line_of(text, kind)}"
+            if kind not in screening.KINDS:
+                raise PaError(
+                    f"{where}: queue.{name}.{kind}: kind is one of {', '.join(screening.KINDS)}"
+                )
+            minutes = minutes_of(value) if isinstance(value, str) else None
+            if not minutes:
+                raise PaError(f'{where}: queue.{name}.{kind} must be a duration like "2h"')
+            answers[name].append((kind, minutes))
+    templates: list[tuple[str, str]] = []
+    spec = table.get("templates", {})
+    if not isinstance(spec, dict):
+        raise PaError(f"{file}:{_line_of(text, 'templates')}: queue.templates must be a table")
+    for tname, body in spec.items():
+        where = f"{file}:{_line_of(text, tname)}"
+        if not isinstance(body, str):
+            raise PaError(f"{where}: queue.templates.{tname} must be a string")
+        try:
+            used = {f for _, f, _, _ in string.Formatter().parse(body) if f is not None}
+        except ValueError as exc:
+            raise PaError(f"{where}: queue.templates.{tname}: {exc}") from None
+        unknown = used - set(TEMPLATE_FIELDS)
+        if unknown:
+            raise PaError(
+                f"{where}: queue.templates.{tname}: unknown placeholder "
+                f"{{{sorted(unknown)[0]}}} (use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})"
+            )
+        templates.append((tname, body))
+    return QueueConfig(
+        tuple(rules), tuple(answers["answer"]), tuple(answers["answer_vip"]), tuple(templates)
+    )

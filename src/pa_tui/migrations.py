@@ -41,7 +41,8 @@ def _v2_to_v3(conn: Connection) -> None:
 
 def _new_tables(conn: Connection) -> None:
     """A step that only adds tables: create_all adds the missing ones exactly as a fresh store
-    has them (v3 -> v4: scheduling policy, protected blocks, reminder log; v4 -> v5: trips)."""
+    has them (v3 -> v4: scheduling policy, protected blocks, reminder log; v4 -> v5: trips;
+    v6 -> v7: screening rules, queue settings, documents)."""
     from sqlmodel import SQLModel
 
     import pa_tui.models  # noqa: F401  (registers the tables)
@@ -63,6 +64,7 @@ MIGRATIONS: dict[int, Migration] = {
     3: _new_tables,
     4: _new_tables,
     5: _v5_to_v6,
+    6: _new_tables,
 }
 
 

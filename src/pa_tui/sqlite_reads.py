@@ -134,3 +134,13 @@ def policy_rows(conn: sqlite3.Connection, principal_id: int) -> tuple[Any | None
         (principal_id,),
     )  # fmt: skip
     return (prefs[0] if prefs else None), blocks
+
+
+def queue_settings(conn: sqlite3.Connection) -> dict[str, str]:
+    """The stored queue settings (answer times), read by the preview and the capture path."""
+    return dict(conn.execute("SELECT key, value FROM queue_setting"))
+
+
+def screening_rules(conn: sqlite3.Connection) -> list[str]:
+    """The stored screening rules' texts, in the order they apply."""
+    return [r[0] for r in conn.execute("SELECT source FROM screening_rule ORDER BY position, id")]

@@ -30,6 +30,7 @@ from pa_tui.sqlite_reads import (
     marks,
     open_ro,
     policy_rows,
+    queue_settings,
     records,
     stamp,
 )
@@ -64,13 +65,14 @@ def _queue(conn: sqlite3.Connection, p: PrincipalRecord, now: datetime) -> tuple
     open_items = """FROM request WHERE principal_id = ? AND status IN ('new', 'deferred')
                     AND (snooze_until IS NULL OR snooze_until <= ?)"""
     total = conn.execute(f"SELECT count(*) {open_items}", (p.id, stamp(now))).fetchone()[0]
-    sql, params = scoring.queue_top_sql(p.id, now, TOP_QUEUE)
+    times = scoring.AnswerTimes.from_settings(queue_settings(conn))
+    sql, params = scoring.queue_top_sql(p.id, now, TOP_QUEUE, times=times)
     top = [int(r[0]) for r in conn.execute(sql, params)]
     found = records(conn, "request", f"SELECT * FROM request WHERE id IN ({marks(top)})", top)
     items = {r.id: r for r in found}
     senders = by_id(conn, [r.contact_id for r in found])
     return total, [
-        rows.queue_list_row(items[i], senders.get(items[i].contact_id), now)
+        rows.queue_list_row(items[i], senders.get(items[i].contact_id), now, times)
         for i in top
         if i in items
     ]

@@ -8,6 +8,7 @@ from pa_tui.models.meta import Meta
 from pa_tui.models.principal import Principal
 from pa_tui.models.request import Request
 from pa_tui.models.schedule import PrincipalPrefs, ProtectedBlock, ReminderLog
+from pa_tui.models.screening import QueueDocument, QueueSetting, ScreeningRule
 from pa_tui.models.task import Task
 from pa_tui.models.trip import Trip, TripSegment
 
@@ -24,9 +25,12 @@ __all__ = [
     "Principal",
     "PrincipalPrefs",
     "ProtectedBlock",
+    "QueueDocument",
+    "QueueSetting",
     "Relation",
     "ReminderLog",
     "Request",
+    "ScreeningRule",
     "Task",
     "Trip",
     "TripSegment",

@@ -116,6 +116,9 @@ class Capture:
         self.recur_from_completion = False
         self.confidential = False
         self.reminders: list[int] = []  # remind:15m,1h -> minutes before the start (or due time)
+        self.amount_cents: int | None = None  # amt:1200.50EUR (documents: invoices)
+        self.currency: str | None = None
+        self.reference: str | None = None  # ref:INV-4411
         self.notes: list[str] = []  # what the parser wants the user to know
 
     def __repr__(self) -> str:
@@ -174,7 +177,24 @@ class Capture:
             parts.append("conf:yes")
         if self.reminders:
             parts.append("remind:" + ",".join(f"{m}m" for m in self.reminders))
+        if self.amount_cents is not None:
+            whole, cents = divmod(self.amount_cents, 100)
+            parts.append(f"amt:{whole}.{cents:02d}{self.currency or ''}")
+        if self.reference:
+            parts.append(f"ref:{self.reference}")
         return parts
+
+
+_AMOUNT = re.compile(r"^([A-Za-z]{3})?(\d{1,12})(?:[.,](\d{1,2}))?([A-Za-z]{3})?$")
+
+
+def parse_amount(value: str, word: str) -> tuple[int, str]:
+    """amt:1200.50EUR or amt:EUR1200 -> (120050, "EUR"): hundredths, no float money."""
+    m = _AMOUNT.match(value.replace("_", ""))
+    if not m or bool(m.group(1)) == bool(m.group(4)):
+        raise CaptureError(word, "amt: takes an amount and a currency, e.g. amt:1200.50EUR")
+    cents = int(m.group(2)) * 100 + int((m.group(3) or "0").ljust(2, "0"))
+    return cents, (m.group(1) or m.group(4)).upper()
 
 
 def format_duration(d: timedelta) -> str:
@@ -345,6 +365,10 @@ class _Parser:
                     raise CaptureError(text, "remind: takes times before, e.g. remind:15m,1h")
                 minutes.append(int(_duration(low_part).total_seconds() // 60))
             self.cap.reminders = sorted(set(minutes), reverse=True)
+        elif key in ("amt", "amount"):
+            self.cap.amount_cents, self.cap.currency = parse_amount(value, text)
+        elif key == "ref":
+            self.cap.reference = value
         elif key in ("conf", "confidential"):
             if value.lower() not in YES:
                 raise CaptureError(text, "conf: takes yes or no")

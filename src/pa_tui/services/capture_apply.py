@@ -9,8 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from pa_tui.models import Event, Principal, Request, Task
-from pa_tui.services import contacts, queue
+from pa_tui.services import contacts, queue, screening
 from pa_tui.services.capture_items import Item, Result, item_fields, ref_columns, resolve_refs
+from pa_tui.services.capture_rows import document_fields
 from pa_tui.services.timeutil import local_today
 
 MODELS: dict[str, Any] = {"task": Task, "event": Event, "request": Request}
@@ -31,13 +32,18 @@ def apply_item(
     refs, notes = resolve_refs(item, lookup, by_phone)  # before fields: may keep words in title
     fields = item_fields(item, local_today(now, principal.tz), principal.tz)
     fields.update(ref_columns(item, refs))
+    plan = document = None
     if item.kind == "request":
         fields.update(received_at=now, actor=actor)
+        document = document_fields(item.cap, fields)
+        plan = queue.screen_fields(session, principal, fields, document)
     row = MODELS[item.kind](**fields, created_at=now, updated_at=now, principal_id=principal.id)
     session.add(row)
     session.flush()
-    if item.kind == "request":
+    if plan is not None:
         queue.record_arrival(session, row, now)
+        delegated = queue.finish_arrival(session, row, principal, plan, document, now=now)
+        notes = notes + screening.arrival_notes(plan, delegated)
     result = Result(
         item, item.kind, row.id, principal.name, principal.tz, fields, refs, notes + item.cap.notes
     )

@@ -148,3 +148,15 @@ def request_fields(cap: Capture, *, kind: str, today: date, tz: str) -> dict[str
         "location": cap.location,
         "confidential": cap.confidential,
     }
+
+
+def document_fields(cap: Capture, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """The invoice side of a document item (amt:, ref:, due:), written to queue_document."""
+    if fields.get("kind") != "document" and cap.amount_cents is None and not cap.reference:
+        return None
+    return {
+        "amount_cents": cap.amount_cents,
+        "currency": cap.currency,
+        "reference": cap.reference,
+        "due_date": cap.due,
+    }

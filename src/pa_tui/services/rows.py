@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pa_tui.services import display
-from pa_tui.services.scoring import score
+from pa_tui.services.scoring import DEFAULT_TIMES, AnswerTimes, Score, score
 from pa_tui.services.timeutil import as_utc
 
 
@@ -56,15 +56,31 @@ def task_list_row(t: Any, today: date, zone: str, delegated_to: str | None) -> L
     )
 
 
-def queue_list_row(r: Any, contact: Any | None, now: datetime) -> ListRow:
-    """A queue item's line with its score (r: a Request or a record with its attributes)."""
-    s = score(
+def queue_score(r: Any, contact: Any | None, now: datetime, times: AnswerTimes) -> Score:
+    """An item's score (r: a Request or a record; contact: its sender or None)."""
+    return score(
         urgency=r.urgency,
         vip=contact.vip if contact else 0,
         received_at=r.received_at,
         deadline=r.deadline,
         now=now,
+        kind=r.kind,
+        known=contact is not None,
+        policy=contact.policy if contact else None,
+        times=times,
     )
+
+
+def queue_list_row(
+    r: Any, contact: Any | None, now: datetime, times: AnswerTimes = DEFAULT_TIMES
+) -> ListRow:
+    """A queue item's line with its score (r: a Request or a record with its attributes)."""
+    s = queue_score(r, contact, now, times)
+    flags = set()
+    if r.urgency == 1:
+        flags.add("urgent")
+    if s.overdue:
+        flags.add("overdue")
     return ListRow(
         key=f"r{r.id}",
         ref=r.id,
@@ -77,7 +93,7 @@ def queue_list_row(r: Any, contact: Any | None, now: datetime) -> ListRow:
             age_label(now - as_utc(r.received_at)),
         ],
         confidential=r.confidential or bool(contact and contact.confidential),
-        flags={"urgent"} if r.urgency == 1 else set(),
+        flags=flags,
         extra={"score": s},
     )
 

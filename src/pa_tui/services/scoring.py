@@ -1,12 +1,14 @@
-"""Queue priority: a score from urgency, the sender's VIP tier, age and deadline, term by term.
+"""Queue priority: a score from urgency, the sender's VIP tier and relation, age, deadline, kind
+and lateness, kept term by term so `pa queue --explain` and the detail pane can show its making.
 
-Minimal for the cockpit; the queue-engine issue adds relation, kind and per-kind answer times.
+The same score is computed by SQLite (`queue_order_sql`) for the cockpit's sort; a test keeps the
+two equal. Answer times per kind (config [queue.answer]) decide when an item is overdue.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,24 +19,106 @@ VIP_POINTS = 10  # per tier, 0..MAX_VIP
 MAX_VIP = 3
 AGE_POINTS_PER_DAY = 4
 AGE_CAP = 20
+# The sender's standing: put through by policy, a known contact, or nobody we know.
+RELATION_POINTS = {"through": 15, "known": 0, "unknown": -5}
+# A visitor stands at the desk; a call waits on hold or for a call-back.
+KIND_POINTS = {"visitor": 20, "call": 5}
+OVERDUE_POINTS = 25
+# VIP tier from which the shorter answer times apply.
+VIP_ANSWER_TIER = 2
+MAX_CONTACT_POINTS = (
+    VIP_POINTS * MAX_VIP + max(RELATION_POINTS.values()) - min(RELATION_POINTS.values())
+)
+
+DEFAULT_ANSWER = {
+    "call": timedelta(hours=4),
+    "email": timedelta(hours=24),
+    "meeting_request": timedelta(hours=48),
+    "visitor": timedelta(minutes=15),
+    "document": timedelta(hours=72),
+    "other": timedelta(hours=48),
+}
+DEFAULT_ANSWER_VIP = {
+    "call": timedelta(hours=2),
+    "email": timedelta(hours=8),
+    "meeting_request": timedelta(hours=24),
+    "visitor": timedelta(minutes=5),
+    "document": timedelta(hours=48),
+    "other": timedelta(hours=24),
+}
+
+
+@dataclass(frozen=True)
+class AnswerTimes:
+    """How long an item of each kind may wait for a decision (shorter for VIP senders)."""
+
+    normal: dict[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_ANSWER))
+    vip: dict[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_ANSWER_VIP))
+
+    def within(self, kind: str, vip: int) -> timedelta:
+        table = self.vip if vip >= VIP_ANSWER_TIER else self.normal
+        return table.get(kind, self.normal.get(kind, DEFAULT_ANSWER["other"]))
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, str]) -> AnswerTimes:
+        """From stored settings: "answer.call" / "answer_vip.call" -> minutes."""
+        normal, vip = dict(DEFAULT_ANSWER), dict(DEFAULT_ANSWER_VIP)
+        for key, value in settings.items():
+            table, _, kind = key.partition(".")
+            if table in ("answer", "answer_vip") and value.isdigit():
+                (normal if table == "answer" else vip)[kind] = timedelta(minutes=int(value))
+        return cls(normal, vip)
+
+
+DEFAULT_TIMES = AnswerTimes()
 
 
 @dataclass(frozen=True)
 class Score:
     total: int
     terms: tuple[tuple[str, int], ...]  # ("urgency p1", 40), ...
+    overdue: bool = False
 
     def explain(self) -> str:
         return " + ".join(f"{name} {points}" for name, points in self.terms if points) or "0"
 
+    def table(self) -> list[tuple[str, int]]:
+        """Every term, zero ones too, for `pa queue --explain`."""
+        return list(self.terms)
+
+
+def relation_of(known: bool, policy: str | None) -> str:
+    if not known:
+        return "unknown"
+    return "through" if policy == "through" else "known"
+
+
+def _hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
+
 
 def score(
-    *, urgency: int, vip: int, received_at: datetime, deadline: datetime | None, now: datetime
+    *,
+    urgency: int,
+    vip: int,
+    received_at: datetime,
+    deadline: datetime | None,
+    now: datetime,
+    kind: str = "other",
+    known: bool = True,
+    policy: str | None = "screen",
+    times: AnswerTimes = DEFAULT_TIMES,
 ) -> Score:
-    age_days = max(0.0, (now - as_utc(received_at)) / timedelta(days=1))
+    waited = now - as_utc(received_at)
+    age_days = max(0.0, waited / timedelta(days=1))
+    tier = min(MAX_VIP, max(0, vip))
+    relation = relation_of(known, policy)
     terms = [
         (f"urgency p{urgency}", URGENCY_POINTS.get(urgency, 0)),
-        (f"VIP tier {vip}", VIP_POINTS * min(MAX_VIP, max(0, vip))),
+        (f"VIP tier {tier}", VIP_POINTS * tier),
+        (f"sender {relation}", RELATION_POINTS[relation]),
+        (f"kind {kind}", KIND_POINTS.get(kind, 0)),
         (f"age {age_days:.1f}d", min(AGE_CAP, int(age_days * AGE_POINTS_PER_DAY))),
     ]
     if deadline is not None:
@@ -45,19 +129,29 @@ def score(
             terms.append(("deadline within 24 h", 30))
         elif left < timedelta(days=3):
             terms.append(("deadline within 3 days", 15))
-    return Score(sum(p for _, p in terms), tuple(terms))
+    limit = times.within(kind, tier)
+    overdue = waited > limit
+    if overdue:
+        terms.append((f"unanswered past {_hours(limit)}", OVERDUE_POINTS))
+    return Score(sum(p for _, p in terms), tuple(terms), overdue)
 
 
 _OPEN = """r.principal_id = :pid AND r.status IN ('new', 'deferred')
           AND (r.snooze_until IS NULL OR r.snooze_until <= :now)"""
+_FMT = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def _terms_sql(now: datetime) -> tuple[str, dict[str, Any]]:
-    """`score` without its VIP term, as a SQL expression over request r, and its parameters."""
-    fmt = "%Y-%m-%d %H:%M:%S.%f"
+def _stamp(moment: datetime) -> str:
+    return as_utc(moment).replace(tzinfo=None).strftime(_FMT)
+
+
+def _base_sql(now: datetime) -> tuple[str, dict[str, Any]]:
+    """The terms that do not depend on the sender, as SQL over request r, with parameters."""
     stamp = as_utc(now).replace(tzinfo=None)
     urgency = " ".join(f"WHEN {u} THEN {p}" for u, p in URGENCY_POINTS.items())
+    kinds = " ".join(f"WHEN '{k}' THEN {p}" for k, p in KIND_POINTS.items())
     expr = f"""(CASE r.urgency {urgency} ELSE 0 END)
+               + (CASE r.kind {kinds} ELSE 0 END)
                + min({AGE_CAP}, max(0, CAST(
                    (julianday(:now) - julianday(r.received_at)) * {AGE_POINTS_PER_DAY} AS INTEGER)))
                + (CASE WHEN r.deadline IS NULL THEN 0
@@ -65,28 +159,54 @@ def _terms_sql(now: datetime) -> tuple[str, dict[str, Any]]:
                        WHEN r.deadline < :day THEN 30
                        WHEN r.deadline < :days3 THEN 15 ELSE 0 END)"""
     params: dict[str, Any] = {
-        "now": stamp.strftime(fmt),
-        "day": (stamp + timedelta(days=1)).strftime(fmt),
-        "days3": (stamp + timedelta(days=3)).strftime(fmt),
+        "now": stamp.strftime(_FMT),
+        "day": (stamp + timedelta(days=1)).strftime(_FMT),
+        "days3": (stamp + timedelta(days=3)).strftime(_FMT),
     }
     return expr, params
 
 
-_VIP_SQL = f"{VIP_POINTS} * min({MAX_VIP}, max(0, coalesce(c.vip, 0)))"
+def _sender_sql(now: datetime, times: AnswerTimes) -> tuple[str, dict[str, Any]]:
+    """The sender's terms (VIP tier, relation) and lateness, over request r and contact c."""
+    params: dict[str, Any] = {}
+    normal, vip = [], []
+    for n, kind in enumerate(sorted(set(times.normal) | set(times.vip) | set(DEFAULT_ANSWER))):
+        params[f"cut{n}"] = _stamp(now - times.within(kind, 0))
+        params[f"cutv{n}"] = _stamp(now - times.within(kind, VIP_ANSWER_TIER))
+        normal.append(f"WHEN '{kind}' THEN :cut{n}")
+        vip.append(f"WHEN '{kind}' THEN :cutv{n}")
+    other = _stamp(now - times.within("other", 0))
+    params["cut_other"], params["cutv_other"] = other, _stamp(now - times.within("other", 3))
+    tier = f"min({MAX_VIP}, max(0, coalesce(c.vip, 0)))"
+    cutoff = f"""(CASE WHEN {tier} >= {VIP_ANSWER_TIER}
+                     THEN (CASE r.kind {" ".join(vip)} ELSE :cutv_other END)
+                     ELSE (CASE r.kind {" ".join(normal)} ELSE :cut_other END) END)"""
+    expr = f"""{VIP_POINTS} * {tier}
+               + (CASE WHEN c.id IS NULL THEN {RELATION_POINTS["unknown"]}
+                       WHEN c.policy = 'through' THEN {RELATION_POINTS["through"]}
+                       ELSE {RELATION_POINTS["known"]} END)
+               + (CASE WHEN r.received_at < {cutoff} THEN {OVERDUE_POINTS} ELSE 0 END)"""
+    return expr, params
 
 
 def queue_order_sql(
-    principal_id: int, now: datetime, *, only: list[int] | None = None
+    principal_id: int,
+    now: datetime,
+    *,
+    only: list[int] | None = None,
+    times: AnswerTimes = DEFAULT_TIMES,
 ) -> tuple[str, dict[str, Any]]:
     """The open queue's ids, best first: `score` computed by SQLite (named parameters, so it runs
     through SQLAlchemy's text() and the standard library alike). 55k open items sort in ~60 ms
     instead of ~1 s in Python; a test keeps the two orders equal."""
-    terms, params = _terms_sql(now)
+    base, params = _base_sql(now)
+    sender, more = _sender_sql(now, times)
+    params.update(more)
     sql = f"""
         SELECT r.id FROM request r LEFT JOIN contact c ON c.id = r.contact_id
         WHERE {_OPEN}
           {"AND r.id IN (SELECT value FROM json_each(:only))" if only is not None else ""}
-        ORDER BY {terms} + {_VIP_SQL} DESC, r.received_at, r.id
+        ORDER BY {base} + {sender} DESC, r.received_at, r.id
     """
     params["pid"] = principal_id
     if only is not None:
@@ -94,25 +214,32 @@ def queue_order_sql(
     return sql, params
 
 
-def queue_top_sql(principal_id: int, now: datetime, limit: int) -> tuple[str, dict[str, Any]]:
+def queue_top_sql(
+    principal_id: int, now: datetime, limit: int, *, times: AnswerTimes = DEFAULT_TIMES
+) -> tuple[str, dict[str, Any]]:
     """The first `limit` ids of queue_order_sql without joining every open item to its sender.
 
-    The sender's VIP term is at most VIP_POINTS * MAX_VIP, so once the `limit`-th best full score
-    among a few hundred items is known (any subset's is a lower bound of the true one; the most
-    urgent and oldest, read in index order, give a high one), an item whose other terms plus that
-    maximum fall short cannot make the top. Only the rest is joined: 73k open
-    items, 55 ms -> ~20 ms. Ties pass the filter, so the order equals queue_order_sql's."""
-    terms, params = _terms_sql(now)
+    The sender's terms add at most MAX_CONTACT_POINTS + OVERDUE_POINTS above the unknown-sender
+    floor, so once the `limit`-th best full score among a few hundred items is known (any
+    subset's is a lower bound of the true one; the most urgent and oldest, read in index order,
+    give a high one), an item whose other terms plus that maximum fall short cannot make the top.
+    Only the rest is joined: 73k open items, 55 ms -> ~20 ms. Ties pass the filter, so the
+    order equals queue_order_sql's."""
+    base, params = _base_sql(now)
+    sender, more = _sender_sql(now, times)
+    params.update(more)
+    ceiling = RELATION_POINTS["unknown"] + MAX_CONTACT_POINTS + OVERDUE_POINTS
     sql = f"""
-        WITH lead AS (SELECT r.contact_id, {terms} AS s0 FROM request r WHERE {_OPEN}
+        WITH lead AS (SELECT r.id, r.contact_id FROM request r WHERE {_OPEN}
                       ORDER BY r.urgency, r.received_at LIMIT :probe),
-             bound AS (SELECT l.s0 + {_VIP_SQL} AS s FROM lead l
+             bound AS (SELECT {base} + {sender} AS s FROM lead l
+                       JOIN request r ON r.id = l.id
                        LEFT JOIN contact c ON c.id = l.contact_id
                        ORDER BY s DESC LIMIT 1 OFFSET :nth)
         SELECT r.id FROM request r LEFT JOIN contact c ON c.id = r.contact_id
         WHERE {_OPEN}
-          AND {terms} + {VIP_POINTS * MAX_VIP} >= coalesce((SELECT s FROM bound), -1)
-        ORDER BY {terms} + {_VIP_SQL} DESC, r.received_at, r.id
+          AND {base} + {ceiling} >= coalesce((SELECT s FROM bound), -1000)
+        ORDER BY {base} + {sender} DESC, r.received_at, r.id
         LIMIT :limit
     """
     params.update(pid=principal_id, probe=max(200, limit * 20), nth=limit - 1, limit=limit)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from pa_tui.errors import PaError
 from pa_tui.models import Contact, Event, EventAttendee, Principal, Request, Task
 from pa_tui.services import events, queue, tasks
+from pa_tui.services.screening import working_days_after
 from pa_tui.services.timeutil import local_to_utc, local_today, utc_to_local
 
 DECLINE_TEMPLATE = (
@@ -129,14 +130,6 @@ def decline(
 ) -> Request:
     _open(item)
     return queue.set_status(session, item, "declined", now=now, note=reason, actor=actor)
-
-
-def working_days_after(day: date, n: int) -> date:
-    while n > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def delegate(

@@ -15,11 +15,9 @@ from sqlmodel import Session, col, or_, select
 
 from pa_tui.models import Contact, Principal, Request, Task
 from pa_tui.services import search
-from pa_tui.services.rows import ListRow, queue_list_row, task_list_row
-from pa_tui.services.scoring import (
-    queue_order_sql,
-    score,
-)
+from pa_tui.services.queue_settings import answer_times
+from pa_tui.services.rows import ListRow, queue_list_row, queue_score, task_list_row
+from pa_tui.services.scoring import queue_order_sql
 from pa_tui.services.timeutil import as_utc, local_today
 
 TASK_FILTERS = ("today", "overdue", "waiting", "all")
@@ -102,14 +100,9 @@ def _queue_ids_python(
     session: Session, principal: Principal, *, now: datetime, only: list[int] | None
 ) -> list[int]:
     """The portable road: score each open item with scoring.score and sort."""
+    times = answer_times(session)
     query: Any = (
-        sa_select(
-            col(Request.id),
-            col(Request.urgency),
-            col(Contact.vip),
-            col(Request.received_at),
-            col(Request.deadline),
-        )
+        sa_select(Request, Contact)
         .join(Contact, col(Contact.id) == col(Request.contact_id), isouter=True)
         .where(
             col(Request.principal_id) == principal.id,
@@ -120,9 +113,9 @@ def _queue_ids_python(
     if only is not None:
         query = query.where(col(Request.id).in_(only))
     scored = []
-    for rid, urgency, vip, received, deadline in session.execute(query).all():
-        s = score(urgency=urgency, vip=vip or 0, received_at=received, deadline=deadline, now=now)
-        scored.append((-s.total, as_utc(received), rid))
+    for item, sender in session.execute(query).all():
+        s = queue_score(item, sender, now, times)
+        scored.append((-s.total, as_utc(item.received_at), item.id))
     scored.sort()
     return [int(rid) for _, _, rid in scored]
 
@@ -131,7 +124,8 @@ def _queue_ids_sql(
     session: Session, principal: Principal, *, now: datetime, only: list[int] | None
 ) -> list[int]:
     """The score computed by SQLite: 55k open items sort in ~60 ms instead of ~1 s in Python."""
-    sql, params = queue_order_sql(principal.id or 0, now, only=only)
+    times = answer_times(session)
+    sql, params = queue_order_sql(principal.id or 0, now, only=only, times=times)
     return [int(r[0]) for r in session.connection().execute(text(sql), params)]
 
 
@@ -147,11 +141,13 @@ def queue_rows(
             )
         ).all()
     }
+    times = answer_times(session)
     out = []
     for i in ids:
         r = found.get(i)
         if r is not None:
-            out.append(queue_list_row(r, people.get(r.contact_id) if r.contact_id else None, now))
+            sender = people.get(r.contact_id) if r.contact_id else None
+            out.append(queue_list_row(r, sender, now, times))
     return out
 
 
