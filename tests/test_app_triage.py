@@ -98,5 +98,7 @@ async def test_delegate_decline_convert(store: Store, make_app) -> None:
         with store.read() as session:
             second = session.exec(select(Request).where(Request.subject == "second item")).one()
             assert second.status == "declined"
-            assert "cannot take this on" in (second.decision_note or "")
+            assert second.decision_note == "declined"
+            # The reply draft from the template is kept on the item (pa queue reply).
+            assert "cannot take this on" in (second.extra or {}).get("reply", "")
         assert app.screen.records.ids == []

@@ -47,7 +47,8 @@ from pa_tui.services.timeutil import local_to_utc, local_today
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from pa_tui.models import Contact, Principal
+    from pa_tui.models import Principal
+    from pa_tui.services.queue_settings import QueueConfig
     from pa_tui.services.undo import UndoStack
     from pa_tui.store import Store
 
@@ -157,6 +158,8 @@ class PaApp(App[None]):
         self.principal: Principal
         # A Store is used at once (tests); a callable opens it in a worker after the first frame.
         self._opener: Callable[[], Store] | None = None
+        self._config_error: str | None = None
+        self.queue_config: QueueConfig
         if callable(store) and not hasattr(store, "engine"):
             self._opener = store
         else:
@@ -195,8 +198,20 @@ class PaApp(App[None]):
             from pa_tui.services import policy
 
             policy.seed_from_config(store, found, now=now_utc(found.tz))
+        self._load_queue_config(store, now_utc(found.tz))
         # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
         self._opened_principal = found
+
+    def _load_queue_config(self, store: Store, now: datetime) -> None:
+        """[queue] rules, answer times and reply templates; copied into the store so captures
+        from the shell screen the same way. A bad config is named and the defaults stay."""
+        from pa_tui.services import queue_settings
+
+        try:
+            self.queue_config = queue_settings.sync_from_config(store, now=now)
+        except PaError as exc:
+            self.queue_config = queue_settings.QueueConfig()
+            self._config_error = str(exc)  # shown by _store_ready, on the main thread
 
     # ---- lifecycle
     def on_mount(self) -> None:
@@ -267,6 +282,9 @@ class PaApp(App[None]):
         self.exit(return_code=2)
 
     def _store_ready(self) -> None:
+        if self._config_error:
+            self.notify(clean(self._config_error), severity="error", markup=False, timeout=10)
+            self._config_error = None
         self.principal = self._opened_principal
         self.ready = True
         self.preview_lines = None
@@ -808,20 +826,6 @@ def _apply_form(
         row.updated_at = now
         session.add(row)
     return True
-
-
-def staff_of(session: Session, principal: Principal) -> list[Contact]:
-    from sqlmodel import col, select
-
-    from pa_tui.models import Contact
-
-    return list(
-        session.exec(
-            select(Contact)
-            .where(col(Contact.principal_id) == principal.id, col(Contact.is_staff))
-            .order_by(col(Contact.name))
-        ).all()
-    )
 
 
 def binding_ids() -> set[str]:

@@ -291,9 +291,14 @@ def finish_arrival(
     insert(
         conn,
         "task",
-        {**task, "request_id": request_id, "principal_id": principal_id,
-         "created_at": now, "updated_at": now},
-    )  # fmt: skip
+        {
+            **task,
+            "request_id": request_id,
+            "principal_id": principal_id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
     conn.execute(
         "UPDATE request SET status = 'delegated', decision_note = ?, updated_at = ? WHERE id = ?",
         (f"to {name} (by rule)", _sql_value(now), request_id),

@@ -161,6 +161,50 @@ def build_parser() -> argparse.ArgumentParser:
     p = tsub.add_parser("list")
     common(p, json=False)
 
+    p = sub.add_parser("queue", help="the gatekeeping queue: list, explain, triage, reply")
+    p.add_argument("--explain", metavar="ID", help="how an item's score was made, term by term")
+    p.add_argument("--screened", action="store_true", help="the screened-out items")
+    p.add_argument("--waiting", action="store_true", help="delegated items and whom they wait on")
+    p.add_argument("--limit", type=int, default=50)
+    common(p)
+    qsub = p.add_subparsers(dest="action", parser_class=_Parser, metavar="ACTION")
+    qsub.add_parser("triage", help="walk the queue one item at a time, one key per answer")
+    for name, hlp in (
+        ("reply", "print an item's reply draft"),
+        ("accept", "accept: book a free slot (a call: a call-back task; a document: approve)"),
+        ("decline", "decline with a reason; a reply draft is made from a template"),
+        ("snooze", "hide until a date: pa queue snooze r12 fri 9am"),
+        ("delegate", "a task for a staff contact: pa queue delegate r12 Finance"),
+        ("task", "turn into a task"),
+        ("done", "mark done"),
+        ("reopen", "back into the queue (a screened-out item, or a decision taken back)"),
+        ("paid", "a document's invoice was paid"),
+    ):
+        q = qsub.add_parser(name, help=hlp)
+        q.add_argument("id", help="r12 or 12")
+        if name == "reply":
+            q.add_argument("--template", help="make a draft from this template instead")
+        if name == "accept":
+            q.add_argument("--slot", type=int, default=1, help="which of the free slots (1-5)")
+        if name == "decline":
+            q.add_argument("--reason", help="the reason kept on the item")
+            q.add_argument("--template", default="decline", help="reply template name")
+        if name == "snooze":
+            q.add_argument("when", nargs="+", help="a date/time in the capture grammar")
+        if name == "delegate":
+            q.add_argument("staff", help="a staff contact's name")
+            q.add_argument("--due", help="due date (default: two working days)")
+    qsub.add_parser("rules", help="the screening rules in force")
+
+    report = sub.add_parser("report", help="reports: invoices, queue figures")
+    rsub = report.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = rsub.add_parser("invoices", help="open, overdue and paid documents with totals")
+    common(p)
+    p = rsub.add_parser("queue", help="per day: received, decided, median time, overdue")
+    p.add_argument("--week", action="store_true", help="the last 7 days (the default)")
+    p.add_argument("--days", type=int, default=7)
+    common(p)
+
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")
     common(p)
@@ -229,6 +273,8 @@ _MODULES = {
     "contact": "contact",
     "principal": "principal",
     "brief": "brief",
+    "queue": "queue",
+    "report": "report",
     "free": "free",
     "remind": "remind",
     "minutes": "minutes",

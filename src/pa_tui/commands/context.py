@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 
 from pa_tui.models import Principal
-from pa_tui.services import policy, principals
+from pa_tui.services import policy, principals, queue_settings
 from pa_tui.services.clock import machine_zone, now_utc
 from pa_tui.store import Store, open_store
 
@@ -28,4 +28,5 @@ def principal_and_now(store: Store, args: argparse.Namespace) -> tuple[Principal
         with store.write() as session:
             found = principals.ensure_default(session, now=now_utc(machine_zone()))
     policy.seed_from_config(store, found, now=now_utc(found.tz))
+    queue_settings.sync_from_config(store, now=now_utc(found.tz))
     return found, now_utc(found.tz)

@@ -84,8 +84,12 @@ def finish_arrival(
         session.flush()
         return None
     name = next(c.name for c in staff if c.id == staff_id)
-    fields = {"subject": item.subject, "urgency": item.urgency, "contact_id": item.contact_id,
-              "confidential": item.confidential}  # fmt: skip
+    fields = {
+        "subject": item.subject,
+        "urgency": item.urgency,
+        "contact_id": item.contact_id,
+        "confidential": item.confidential,
+    }
     task = screening.delegated_task(
         fields, sender.name or item.from_name or "?", staff_id, local_today(now, principal.tz)
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 from pa_tui.models import QueueSetting, ScreeningRule
 from pa_tui.services import screening
 from pa_tui.services.scoring import AnswerTimes
+from pa_tui.store import Store
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,11 @@ def sync(session: Session, config: QueueConfig, *, now: datetime) -> bool:
     """Make the store's rules and settings equal the config's; True when anything changed.
 
     Compared first, so a command run a thousand times a day takes no write lock for nothing."""
-    have_rules = [(r.source, r.origin) for r in stored_rules(session)]
-    want_rules = [(text, origin) for text, origin in config.rules]
-    have = load_settings(session)
-    want = config.settings()
-    if have_rules == want_rules and have == want:
+    if _same(session, config):
         return False
-    if have_rules != want_rules:
+    want_rules = list(config.rules)
+    have, want = load_settings(session), config.settings()
+    if [(r.source, r.origin) for r in stored_rules(session)] != want_rules:
         session.exec(delete(ScreeningRule))
         for n, (text, origin) in enumerate(config.rules, start=1):
             session.add(ScreeningRule(position=n, source=text, origin=origin, updated_at=now))
@@ -80,3 +79,22 @@ def minutes_of(text: str) -> int | None:
         return None
     d, h, mi = (int(x) if x else 0 for x in m.groups())
     return int(timedelta(days=d, hours=h, minutes=mi).total_seconds() // 60)
+
+
+def sync_from_config(store: Store, *, now: datetime, path: str | None = None) -> QueueConfig:
+    """Read [queue] from the config and copy its rules and answer times into the store when they
+    differ (a read first, so the write lock is taken only on a change). Returns the config."""
+    from pa_tui.config import load_queue
+
+    config = load_queue(path)
+    with store.read() as session:
+        same = _same(session, config)
+    if not same:
+        with store.write() as session:
+            sync(session, config, now=now)
+    return config
+
+
+def _same(session: Session, config: QueueConfig) -> bool:
+    have_rules = [(r.source, r.origin) for r in stored_rules(session)]
+    return have_rules == list(config.rules) and load_settings(session) == config.settings()

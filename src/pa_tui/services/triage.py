@@ -21,6 +21,15 @@ DECLINE_TEMPLATE = (
     "Dear {name}, thank you for your message about {subject}. "
     "Unfortunately {principal} cannot take this on at the moment."
 )
+# Built-in reply templates; config [queue.templates] adds to them or replaces them by name.
+TEMPLATES = {
+    "decline": DECLINE_TEMPLATE,
+    "decline-offer": (
+        "Dear {name}, thank you for your message about {subject}. {principal} cannot make the "
+        "time you asked for; would {alternative} suit you instead?"
+    ),
+    "accept": "Dear {name}, {principal} will see you about {subject} on {date}.",
+}
 
 
 def _sender_name(session: Session, item: Request) -> str:
@@ -83,6 +92,8 @@ def accept(
 ) -> Event | Task:
     """A meeting request books the slot; a call gets a call-back task at the slot's start."""
     _open(item)
+    if item.kind == "document":
+        return approve_document(session, item, principal, now=now, actor=actor)
     start, end = slot
     who = _sender_name(session, item)
     if item.kind == "call":
@@ -115,21 +126,183 @@ def accept(
     if item.contact_id and event.id is not None:
         session.add(EventAttendee(event_id=event.id, contact_id=item.contact_id))
     item.event_id = event.id
+    from pa_tui.services import display
+
+    set_reply(
+        item,
+        draft(session, item, principal, template="accept", when=display.when_local(start, zone)),
+    )
     queue.set_status(session, item, "accepted", now=now, note="booked", actor=actor)
     return event
 
 
-def decline_draft(session: Session, item: Request, principal: Principal) -> str:
-    return DECLINE_TEMPLATE.format(
-        name=_sender_name(session, item), subject=item.subject, principal=principal.name
+def templates(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**TEMPLATES, **(extra or {})}
+
+
+def draft(
+    session: Session,
+    item: Request,
+    principal: Principal,
+    *,
+    template: str = "decline",
+    alternative: str = "another time",
+    when: str = "",
+    custom: dict[str, str] | None = None,
+) -> str:
+    """A reply from a template; placeholders {name} {subject} {principal} {alternative} {kind}
+    {date}. The sender's words are data: braces in them are not placeholders."""
+    from pa_tui.services import display
+
+    known = templates(custom)
+    if template not in known:
+        raise PaError(f"no reply template {template!r} (have: {', '.join(known)})")
+    return known[template].format(
+        name=_sender_name(session, item),
+        subject=item.subject,
+        principal=principal.name,
+        alternative=alternative,
+        kind=display.KIND_LABEL.get(item.kind, item.kind),
+        date=when,
     )
 
 
+def decline_draft(
+    session: Session,
+    item: Request,
+    principal: Principal,
+    *,
+    template: str = "decline",
+    custom: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The decline reply; {alternative} is the next free slot when the template asks for one."""
+    alternative = "another time"
+    if "{alternative}" in templates(custom).get(template, "") and now is not None:
+        alternative = next_free_text(session, item, principal, now=now) or alternative
+    return draft(
+        session, item, principal, template=template, alternative=alternative, custom=custom
+    )
+
+
+def next_free_text(session: Session, item: Request, principal: Principal, *, now: datetime) -> str:
+    from pa_tui.services import display, slots
+
+    free = slots.free_slots(
+        session,
+        principal,
+        now=now,
+        duration=timedelta(minutes=item.duration_min or 30),
+        with_contacts=[item.contact_id] if item.contact_id else [],
+        has_location=bool(item.location),
+    )
+    if not free:
+        return ""
+    start, _ = free[0].pair()
+    return display.when_local(start, principal.tz)
+
+
+def set_reply(item: Request, reply: str) -> None:
+    item.extra = {**(item.extra or {}), "reply": reply}
+
+
+def reply_of(item: Request) -> str | None:
+    return (item.extra or {}).get("reply")
+
+
 def decline(
-    session: Session, item: Request, *, reason: str, now: datetime, actor: str | None = None
+    session: Session,
+    item: Request,
+    *,
+    reason: str,
+    now: datetime,
+    actor: str | None = None,
+    reply: str | None = None,
 ) -> Request:
+    """Declined with a reason; the reply draft is kept on the item for `pa queue reply`."""
     _open(item)
+    if reply:
+        set_reply(item, reply)
     return queue.set_status(session, item, "declined", now=now, note=reason, actor=actor)
+
+
+def reopen(session: Session, item: Request, *, now: datetime, actor: str | None = None) -> Request:
+    """Back into the queue: a screened-out item reviewed, or a decision taken back."""
+    if item.status in queue.OPEN_STATUSES:
+        raise PaError(f"r{item.id} is open already")
+    item.snooze_until = None
+    return queue.set_status(session, item, "new", now=now, note="reopened", actor=actor)
+
+
+def approve_document(
+    session: Session,
+    item: Request,
+    principal: Principal,
+    *,
+    now: datetime,
+    actor: str | None = None,
+) -> Task:
+    """An invoice or contract approved: a "pay by" task due on the document's due date."""
+    from pa_tui.models import QueueDocument
+
+    _open(item)
+    doc = session.get(QueueDocument, item.id)
+    if doc is None:
+        doc = QueueDocument(request_id=item.id or 0, vendor=_sender_name(session, item))
+    due = doc.due_date or (item.deadline and local_today(item.deadline, principal.tz))
+    due = due or local_today(now, principal.tz) + timedelta(days=14)
+    what = " ".join(
+        x
+        for x in (
+            f"Pay {doc.vendor or _sender_name(session, item)}",
+            money(doc.amount_cents, doc.currency),
+            f"ref {doc.reference}" if doc.reference else "",
+        )
+        if x
+    )
+    task = tasks.create_task(
+        session,
+        principal=principal,
+        title=f"{what} ({item.subject})",
+        now=now,
+        due_date=due,
+        priority=min(item.urgency, 3),
+        contact_id=item.contact_id,
+        request_id=item.id,
+        confidential=item.confidential,
+        project="invoices",
+    )
+    doc.approved_at = now
+    doc.pay_task_id = task.id
+    session.add(doc)
+    queue.set_status(
+        session, item, "accepted", now=now, note=f"approved; pay by {due}", actor=actor
+    )
+    return task
+
+
+def mark_paid(session: Session, item: Request, *, now: datetime) -> None:
+    from pa_tui.models import QueueDocument
+
+    doc = session.get(QueueDocument, item.id)
+    if doc is None:
+        raise PaError(f"r{item.id} is not a document with an amount")
+    if doc.paid_at is not None:
+        raise PaError(f"r{item.id} was paid on {doc.paid_at:%Y-%m-%d}")
+    doc.paid_at = now
+    session.add(doc)
+    if doc.pay_task_id:
+        task = session.get(Task, doc.pay_task_id)
+        if task is not None and task.status != "done":
+            tasks.complete_task(session, task, now=now, tz="UTC")
+    session.flush()
+
+
+def money(cents: int | None, currency: str | None) -> str:
+    if cents is None:
+        return ""
+    whole, part = divmod(cents, 100)
+    return f"{whole:,}.{part:02d} {currency or ''}".strip()
 
 
 def delegate(
@@ -210,3 +383,16 @@ def snooze_presets(now: datetime, zone: str) -> dict[str, datetime]:
         "tomorrow 9:00": local_to_utc(datetime.combine(today + timedelta(days=1), time(9)), zone),
         "next Monday 9:00": local_to_utc(datetime.combine(monday, time(9)), zone),
     }
+
+
+def staff_of(session: Session, principal: Principal) -> list[Contact]:
+    """Who delegated work can go to, by name."""
+    from sqlmodel import col, select
+
+    return list(
+        session.exec(
+            select(Contact)
+            .where(col(Contact.principal_id) == principal.id, col(Contact.is_staff))
+            .order_by(col(Contact.name))
+        ).all()
+    )

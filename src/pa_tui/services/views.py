@@ -82,15 +82,37 @@ def _contact_names(session: Session, ids: list[int | None]) -> dict[int, str]:
     return {int(i): n for i, n in rows if i is not None}
 
 
+QUEUE_FILTERS = ("open", "screened", "waiting", "decided")
+_QUEUE_STATUS = {
+    "screened": ("screened",),
+    "waiting": ("delegated",),
+    "decided": ("accepted", "declined", "converted", "done", "delegated"),
+}
+
+
 def queue_ids(
-    session: Session, principal: Principal, *, now: datetime, term: str = ""
+    session: Session, principal: Principal, *, now: datetime, term: str = "", mode: str = "open"
 ) -> list[int]:
-    """Open queue items, highest score first (see scoring.score; same terms in SQL on SQLite)."""
+    """Open queue items, highest score first (see scoring.score; same terms in SQL on SQLite);
+    other modes: screened out, waiting on staff, decided — the latest change first."""
     found = (
         search.search_ids(session, "request", term, principal_id=principal.id, limit=500)
         if term
         else None
     )
+    if mode != "open":
+        query = (
+            select(Request.id)
+            .where(
+                col(Request.principal_id) == principal.id,
+                col(Request.status).in_(_QUEUE_STATUS[mode]),
+            )
+            .order_by(col(Request.updated_at).desc(), col(Request.id).desc())
+            .limit(1000)
+        )
+        if found is not None:
+            query = query.where(col(Request.id).in_(found))
+        return [int(i) for i in session.exec(query).all() if i is not None]
     if session.get_bind().dialect.name == "sqlite":
         return _queue_ids_sql(session, principal, now=now, only=found)
     return _queue_ids_python(session, principal, now=now, only=found)
