@@ -171,5 +171,9 @@ def load_queue(path: str | None = None) -> QueueConfig:
             )
         templates.append((tname, body))
     return QueueConfig(
-        tuple(rules), tuple(answers["answer"]), tuple(answers["answer_vip"]), tuple(templates)
+        tuple(rules),
+        tuple(answers["answer"]),
+        tuple(answers["answer_vip"]),
+        tuple(templates),
+        present="queue" in data,
     )

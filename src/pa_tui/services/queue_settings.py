@@ -23,6 +23,9 @@ class QueueConfig:
     answer: tuple[tuple[str, int], ...] = ()  # ("call", minutes)
     answer_vip: tuple[tuple[str, int], ...] = ()
     templates: tuple[tuple[str, str], ...] = ()  # ("decline", "Dear {name}, ...")
+    # False when the config has no [queue] table: the store's rules are then left as they are
+    # (another assistant's config may have set them on a shared store); `rules = []` clears.
+    present: bool = False
 
     def settings(self) -> dict[str, str]:
         out = {f"answer.{k}": str(m) for k, m in self.answer}
@@ -87,6 +90,8 @@ def sync_from_config(store: Store, *, now: datetime, path: str | None = None) ->
     from pa_tui.config import load_queue
 
     config = load_queue(path)
+    if not config.present:
+        return config
     with store.read() as session:
         same = _same(session, config)
     if not same:
