@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from pa_tui.models import (
     Contact,
@@ -23,6 +23,7 @@ from pa_tui.models import (
     ImportantDate,
     Interaction,
     Principal,
+    QueueDocument,
     Relation,
     Request,
     Task,
@@ -516,7 +517,7 @@ def _requests(
         status = (
             "new"
             if i % 3
-            else rng.choice(("accepted", "declined", "done", "deferred", "delegated"))
+            else rng.choice(("accepted", "declined", "done", "deferred", "delegated", "screened"))
         )
         rows.append(
             {
@@ -538,4 +539,28 @@ def _requests(
             }
         )
     _bulk(session, Request, rows)
+    _documents(session, rng, now)
     return len(rows)
+
+
+VENDORS = ("Acme AB", "Globex", "Initech", "Nordic Print", "Hotel Lutetia", "SJ Rail")
+
+
+def _documents(session: Session, rng: random.Random, now: datetime) -> None:
+    """Invoices and contracts on the document items, so `pa report invoices` has something."""
+    ids = session.exec(
+        select(Request.id).where(col(Request.kind) == "document", col(Request.actor) == "demo")
+    ).all()
+    today = now.date()
+    rows = [
+        {
+            "request_id": rid,
+            "vendor": rng.choice(VENDORS),
+            "amount_cents": rng.randint(50, 25000) * 100 + rng.choice((0, 50, 99)),
+            "currency": rng.choice(("EUR", "EUR", "SEK", "USD")),
+            "reference": f"INV-{rid:05d}",
+            "due_date": today + timedelta(days=rng.randint(-10, 30)),
+        }
+        for rid in ids
+    ]
+    _bulk(session, QueueDocument, rows)
