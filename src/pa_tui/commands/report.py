@@ -8,7 +8,7 @@ import argparse
 from pa_tui.commands.context import principal_and_now, store_for
 from pa_tui.commands.output import line, note, print_json, print_table
 from pa_tui.errors import PaError
-from pa_tui.services import queue_settings, reports
+from pa_tui.services import principals, queue_settings, reports
 from pa_tui.services.rows import age_label
 from pa_tui.services.triage import money
 
@@ -25,35 +25,43 @@ def run(args: argparse.Namespace) -> int:
         else:
             if args.days < 1:
                 raise PaError(f"--days must be at least 1, not {args.days}")
-            days = reports.queue_week(session, principal, now=now, days=args.days)
+            # Per principal: the one asked for, else everyone the store serves.
+            who = [principal] if args.principal else principals.list_principals(session)
+            figures = [(p, reports.queue_week(session, p, now=now, days=args.days)) for p in who]
     if args.action == "invoices":
         return _invoices(args, principal.name, report)
-    rows = [
-        [
-            f"{d.day:%a %Y-%m-%d}",
-            str(d.received),
-            str(d.decided),
-            "" if d.median_minutes is None else age_label_minutes(d.median_minutes),
-            str(d.overdue),
-        ]
-        for d in days
-    ]
     headers = ["day", "received", "decided", "median to decision", "overdue"]
     if args.json:
         print_json(
             [
                 {
+                    "principal": p.name,
                     "day": d.day.isoformat(),
                     "received": d.received,
                     "decided": d.decided,
                     "median_minutes": d.median_minutes,
                     "overdue": d.overdue,
                 }
+                for p, days in figures
                 for d in days
             ]
         )
         return 0
-    print_table(f"Queue — {principal.name}, last {len(days)} days", headers, rows)
+    several = len(figures) > 1  # a pipe gets no titles: name the principal on each line
+    for p, days in figures:
+        rows = [
+            [
+                *([p.name] if several else []),
+                f"{d.day:%a %Y-%m-%d}",
+                str(d.received),
+                str(d.decided),
+                "" if d.median_minutes is None else age_label_minutes(d.median_minutes),
+                str(d.overdue),
+            ]
+            for d in days
+        ]
+        shown = ["principal", *headers] if several else headers
+        print_table(f"Queue — {p.name}, last {len(days)} days", shown, rows)
     return 0
 
 
