@@ -257,7 +257,7 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
                 new_id = capture_store.insert(
                     conn, item.kind, {**fields, **stamp, "principal_id": pid}
                 )
-                if plan is not None:
+                if item.kind == "request":
                     delegated = capture_store.finish_arrival(
                         conn, new_id, pid, fields, plan, document, today=_today(now, pzone), now=now
                     )

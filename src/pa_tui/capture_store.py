@@ -233,6 +233,13 @@ def sender(conn: sqlite3.Connection, contact_id: int | None) -> Any:
     return Sender(row[0], True, row[1] or 0, row[2] or "screen", row[3], row[4], bool(row[5]))
 
 
+def _blocked(conn: sqlite3.Connection, contact_id: int | None) -> bool:
+    if contact_id is None:
+        return False
+    row = conn.execute("SELECT policy FROM contact WHERE id = ?", (contact_id,)).fetchone()
+    return bool(row and row[0] == "block")
+
+
 def screen_arrival(
     conn: sqlite3.Connection,
     principal_name: str,
@@ -241,9 +248,11 @@ def screen_arrival(
     document: dict[str, Any] | None,
 ) -> Any:
     """Screen a new request's fields in place (urgency, status, note, rules applied); the plan
-    says whether to delegate it once it has an id."""
+    says whether to delegate it once it has an id (None: no rules, sender not blocked)."""
     import json
 
+    if not rules and not _blocked(conn, fields.get("contact_id")):
+        return None  # nothing to screen by: the capture path skips the rule engine's import
     from pa_tui.services import screening
 
     who = sender(conn, fields.get("contact_id"))
@@ -269,14 +278,16 @@ def finish_arrival(
 ) -> str | None:
     """Write a new request's document row and carry out a rule's delegation; returns the staff
     contact's name when it was delegated."""
+    if document is not None:
+        row = conn.execute(
+            "SELECT name FROM contact WHERE id = ?", (fields.get("contact_id"),)
+        ).fetchone()
+        vendor = row[0] if row else fields.get("from_name")
+        insert(conn, "queue_document", {**document, "request_id": request_id, "vendor": vendor})
+    if plan is None or not plan.delegate_to:
+        return None
     from pa_tui.services import screening
 
-    if document is not None:
-        who = sender(conn, fields.get("contact_id"))
-        vendor = who.name or fields.get("from_name")
-        insert(conn, "queue_document", {**document, "request_id": request_id, "vendor": vendor})
-    if not plan.delegate_to:
-        return None
     staff = conn.execute(
         "SELECT id, name FROM contact WHERE principal_id = ? AND is_staff = 1", (principal_id,)
     ).fetchall()
@@ -307,9 +318,12 @@ def finish_arrival(
 
 
 def screening_rules(conn: sqlite3.Connection) -> list[Any]:
-    from pa_tui.services import screening
-
+    """The stored rules, parsed; the rule engine is imported only when there are some."""
     sources = [
         r[0] for r in conn.execute("SELECT source FROM screening_rule ORDER BY position, id")
     ]
-    return screening.parse_rules(sources) if sources else []
+    if not sources:
+        return []
+    from pa_tui.services import screening
+
+    return screening.parse_rules(sources)
