@@ -159,6 +159,9 @@ class PaApp(App[None]):
         # A Store is used at once (tests); a callable opens it in a worker after the first frame.
         self._opener: Callable[[], Store] | None = None
         self._config_error: str | None = None
+        # Bumped by every write the app makes or sees (act, undo, redo, a live refresh): what
+        # a screen computed ahead of time (Agenda's neighbouring days) is good while it holds.
+        self.write_generation = 0
         self.queue_config: QueueConfig
         if callable(store) and not hasattr(store, "engine"):
             self._opener = store
@@ -375,6 +378,7 @@ class PaApp(App[None]):
         version = self._read_data_version()
         if version is not None and version != self._data_version:
             self._data_version = version
+            self.write_generation += 1
             self.reload_screen()
 
     async def on_event(self, event: events.Event) -> None:
@@ -417,8 +421,11 @@ class PaApp(App[None]):
     def act(self, label: str) -> Iterator[Session]:
         if not self.ready:
             raise PaError("the store is still opening; try again in a moment")
-        with self.undo_stack.action(label) as session:
-            yield session
+        try:
+            with self.undo_stack.action(label) as session:
+                yield session
+        finally:
+            self.write_generation += 1
 
     def _run(self, label: str, fn: Callable[[Session], Any]) -> Any:
         try:
@@ -651,11 +658,13 @@ class PaApp(App[None]):
             refresh()
 
     def action_undo(self) -> None:
+        self.write_generation += 1
         label = self.undo_stack.undo()
         self.notify(f"undid: {label}" if label else "nothing to undo", markup=False)
         self.reload_screen()
 
     def action_redo(self) -> None:
+        self.write_generation += 1
         label = self.undo_stack.redo()
         self.notify(f"redid: {label}" if label else "nothing to redo", markup=False)
         self.reload_screen()

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session, col, select
+from textual import work
 from textual.binding import Binding
 
 from pa_tui.models import Contact, Event, EventAttendee
@@ -39,6 +40,9 @@ class AgendaScreen(LinesScreen):
         super().__init__()
         self.day: date | None = None
         self.week = False
+        # Neighbouring days computed ahead in a worker, so h/l repaint without waiting for the
+        # day's expansion (~15 ms on a busy 100k store): key -> lines, for one write generation.
+        self._ahead: dict[tuple[Any, ...], list[ListRow]] = {}
 
     def reload(self, keep_key: str | None = None) -> None:
         if self.day is None:
@@ -54,14 +58,44 @@ class AgendaScreen(LinesScreen):
 
     def load_lines(self, session: Session) -> list[ListRow]:
         assert self.day is not None
-        start = agenda_view.start_of_week(self.day) if self.week else self.day
+        return self._lines_for(session, self.day, self.week, self.term)
+
+    def _lines_for(self, session: Session, day: date, week: bool, term: str) -> list[ListRow]:
+        start = agenda_view.start_of_week(day) if week else day
         lines = agenda_view.day_lines(
-            session, self.pa.principal, start, days=7 if self.week else 1, gaps=not self.week
+            session, self.pa.principal, start, days=7 if week else 1, gaps=not week
         )
-        if self.term:
-            term = self.term.lower()
-            lines = [r for r in lines if "header" in r.flags or term in " ".join(r.cells).lower()]
+        if term:
+            low = term.lower()
+            lines = [r for r in lines if "header" in r.flags or low in " ".join(r.cells).lower()]
         return lines
+
+    def _ahead_key(self, day: date) -> tuple[Any, ...]:
+        return (day, self.week, self.term, self.pa.principal.id, self.pa.write_generation)
+
+    def after_load(self) -> None:
+        """Compute the days either side while the user reads this one."""
+        if self.day is None or not self.pa.ready:
+            return
+        step = timedelta(days=7 if self.week else 1)
+        wanted = [self.day + step, self.day - step]
+        self._ahead = {k: v for k, v in self._ahead.items() if k[4] == self.pa.write_generation}
+        missing = [(d, self._ahead_key(d)) for d in wanted if self._ahead_key(d) not in self._ahead]
+        if missing:
+            self._compute_ahead(missing, self.week, self.term)
+
+    @work(thread=True, exclusive=True, group="agenda-ahead")
+    def _compute_ahead(
+        self, wanted: list[tuple[date, tuple[Any, ...]]], week: bool, term: str
+    ) -> None:
+        computed = []
+        with self.pa.store.read() as session:
+            for day, key in wanted:
+                computed.append((key, self._lines_for(session, day, week, term)))
+        self.app.call_from_thread(self._store_ahead, computed)
+
+    def _store_ahead(self, computed: list[tuple[tuple[Any, ...], list[ListRow]]]) -> None:
+        self._ahead.update(computed)
 
     def load_detail(self, session: Session, row: ListRow) -> Text:
         event_id = row.extra.get("event_id")
@@ -104,7 +138,15 @@ class AgendaScreen(LinesScreen):
     def action_shift(self, direction: int) -> None:
         assert self.day is not None
         self.day += timedelta(days=7 if self.week else 1) * direction
-        self.reload()
+        ready = self._ahead.get(self._ahead_key(self.day))
+        if ready is None:
+            self.reload()
+            return
+        # Computed ahead for this write generation: shown at once, no worker round trip.
+        for index, row in enumerate(ready):
+            row.ref = index
+        self.lines = ready
+        self._loaded(list(range(len(ready))), None)
 
     def action_today(self) -> None:
         self.day = self.pa.today()

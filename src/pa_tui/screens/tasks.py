@@ -79,17 +79,21 @@ class TasksScreen(ListScreen):
         if key is None:
             return
 
-        def bump(session: Session) -> int:
+        def bump(session: Session) -> ListRow | None:
             task = session.get(Task, int(key[1:]))
             assert task is not None
             # 4 (none) -> 3 -> 2 -> 1 (urgent) -> 4
             task.priority = 4 if task.priority == 1 else task.priority - 1
             task.updated_at = self.pa.now()
             session.add(task)
-            return task.priority
+            session.flush()
+            # The new line from the row in hand: no page fetched, one line repainted.
+            found = views.task_rows(session, self.pa.principal, [task.id or 0], now=self.pa.now())
+            return found[0] if found else None
 
-        if self.pa._run(f"priority {key}", bump) is not None:
-            # The row stays where it is while you cycle; the order settles on the next load.
+        row = self.pa._run(f"priority {key}", bump)
+        # The row stays where it is while you cycle; the order settles on the next load.
+        if row is None or not self.records.replace_row(row):
             self.records.refresh_rows()
 
     def focus_key(self, key: str) -> None:

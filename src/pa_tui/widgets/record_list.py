@@ -138,6 +138,18 @@ class RecordList(ScrollView, can_focus=True):
         self._ensure_page(self.cursor)
         self._ensure_page(int(self.scroll_offset.y))
 
+    def replace_row(self, row: ListRow) -> bool:
+        """One record changed in place (its order not yet): swap its line and repaint only it,
+        with no page fetched. False when the row is not loaded (then refresh_rows)."""
+        for index, have in self._rows.items():
+            if have.key == row.key:
+                self._rows[index] = row
+                self.refresh_line(index)
+                if index == self.cursor:
+                    self.post_message(self.Highlighted(self, row))
+                return True
+        return False
+
     def _keep_stale(self) -> None:
         # Until the new page arrives, the row under the cursor is still the same record (ids
         # are record ids): a key pressed during a reload (a live refresh) acts on it instead
