@@ -15,6 +15,30 @@ if TYPE_CHECKING:
     from pa_tui.services.queue_settings import QueueConfig
 
 
+def _key_line(text: str, key: str, start: int = 1, table: str | None = None) -> int:
+    """The line where `key = ...` is written, searching from line `start` (a nested key is looked
+    for from its parent's line); `table` also accepts a `[table]` header for the key."""
+    pattern = re.compile(rf"(?:^|[\s{{,])[\"']?{re.escape(key)}[\"']?\s*=")
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]") if table else None
+    lines = text.splitlines()
+    for number in range(max(1, start), len(lines) + 1):
+        line = lines[number - 1].split("#", 1)[0] if "#" in lines[number - 1] else lines[number - 1]
+        if pattern.search(line) or (header is not None and header.search(line)):
+            return number
+    return _line_of(text, key)
+
+
+def _string_line(text: str, value: str, start: int) -> int:
+    """The line of a string value as TOML may spell it (plain, escaped, or a literal string)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    lines = text.splitlines()
+    for number in range(max(1, start), len(lines) + 1):
+        line = lines[number - 1]
+        if f'"{escaped}"' in line or f"'{value}'" in line or value in line:
+            return number
+    return start
+
+
 def _line_of(text: str, needle: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
         if needle in line:
@@ -127,8 +151,10 @@ def load_queue(path: str | None = None) -> QueueConfig:
     raw_rules = table.get("rules", [])
     if not isinstance(raw_rules, list):
         raise PaError(f"{file}:{_line_of(text, 'rules')}: queue.rules must be a list of strings")
+    after = _key_line(text, "rules")
     for n, rule in enumerate(raw_rules, start=1):
-        where = f"{file}:{_line_of(text, str(rule)) if isinstance(rule, str) else 1}"
+        after = _string_line(text, rule, after) if isinstance(rule, str) else after
+        where = f"{file}:{after}"
         if not isinstance(rule, str):
             raise PaError(f"{where}: queue.rules[{n}] must be a string")
         try:
@@ -140,9 +166,10 @@ def load_queue(path: str | None = None) -> QueueConfig:
     for name in answers:
         spec = table.get(name, {})
         if not isinstance(spec, dict):
-            raise PaError(f"{file}:{_line_of(text, name)}: queue.{name} must be a table")
+            raise PaError(f"{file}:{_key_line(text, name)}: queue.{name} must be a table")
+        parent = _key_line(text, name, table=f"queue.{name}")
         for kind, value in spec.items():
-            where = f"{file}:{_line_of(text, kind)}"
+            where = f"{file}:{_key_line(text, kind, parent)}"
             if kind not in screening.KINDS:
                 raise PaError(
                     f"{where}: queue.{name}.{kind}: kind is one of {', '.join(screening.KINDS)}"
@@ -155,8 +182,9 @@ def load_queue(path: str | None = None) -> QueueConfig:
     spec = table.get("templates", {})
     if not isinstance(spec, dict):
         raise PaError(f"{file}:{_line_of(text, 'templates')}: queue.templates must be a table")
+    parent = _key_line(text, "templates", table="queue.templates")
     for tname, body in spec.items():
-        where = f"{file}:{_line_of(text, tname)}"
+        where = f"{file}:{_key_line(text, tname, parent)}"
         if not isinstance(body, str):
             raise PaError(f"{where}: queue.templates.{tname} must be a string")
         try:

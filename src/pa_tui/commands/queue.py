@@ -125,7 +125,10 @@ def _list(store: Store, principal: Principal, now: datetime, args: argparse.Name
     headers = ["id", "score", "kind", "from", "subject", "age", "late"]
     rows = [[*r.cells, "OVERDUE" if "overdue" in r.flags else ""] for r in shown]
     if args.json:
-        print_json([dict(zip(headers, r, strict=True)) for r in rows])
+        data = [dict(zip(headers, r, strict=True)) for r in rows]
+        for entry, row in zip(data, shown, strict=True):
+            entry["score"] = row.extra["score"].total  # a number, as in --explain --json
+        print_json(data)
     else:
         print_table(f"Queue — {principal.name} ({len(ids)} open)", headers, rows)
         note(f"{hidden} confidential left out (--include-confidential)" if hidden else None)
@@ -196,7 +199,13 @@ def _apply(
         if not 1 <= args.slot <= len(offers):
             raise PaError(f"--slot must be 1..{len(offers)}" if offers else "no free slot")
         made = triage.accept(
-            session, item, principal, slot=offers[args.slot - 1], now=now, actor=_actor()
+            session,
+            item,
+            principal,
+            slot=offers[args.slot - 1],
+            now=now,
+            actor=_actor(),
+            custom=custom,
         )
         prefix = "t" if item.kind == "call" else "e"
         return f"accepted {key}: {prefix}{made.id} at {display.when_local(offers[args.slot - 1][0], zone)}"
@@ -243,7 +252,7 @@ def _apply(
         triage.reopen(session, item, now=now, actor=_actor())
         return f"reopened {key}: back in the queue"
     if action == "paid":
-        triage.mark_paid(session, item, now=now)
+        triage.mark_paid(session, item, now=now, actor=_actor())
         return f"paid {key}"
     raise PaError(f"unknown action {action}")
 

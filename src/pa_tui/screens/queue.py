@@ -153,7 +153,12 @@ class QueueScreen(ListScreen):
                 fresh = session.get(Request, item.id)
                 assert fresh is not None
                 made = triage.accept(
-                    session, fresh, self.pa.principal, slot=offers[index], now=self.pa.now()
+                    session,
+                    fresh,
+                    self.pa.principal,
+                    slot=offers[index],
+                    now=self.pa.now(),
+                    custom=dict(self.pa.queue_config.templates),
                 )
                 return f"{'t' if what == 'call back' else 'e'}{made.id}"
 

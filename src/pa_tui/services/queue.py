@@ -18,8 +18,15 @@ from pa_tui.services.timeutil import local_today
 
 KINDS = screening.KINDS
 STATUSES = (
-    "new", "accepted", "declined", "deferred", "delegated", "converted", "done", "screened",
-)  # fmt: skip
+    "new",
+    "accepted",
+    "declined",
+    "deferred",
+    "delegated",
+    "converted",
+    "done",
+    "screened",
+)
 OPEN_STATUSES = ("new", "deferred")
 DECIDED = ("accepted", "declined", "delegated", "converted", "done")
 
@@ -201,6 +208,8 @@ def set_status(
         raise PaError(f"queue status must be one of {', '.join(STATUSES)}, not {status!r}")
     before = item.status
     item.status = status
+    if status != "deferred":
+        item.snooze_until = None  # a decision ends a snooze
     item.decision_note = note if note is not None else item.decision_note
     item.actor = actor
     item.updated_at = now
@@ -209,6 +218,24 @@ def set_status(
     if before != status:
         _audit_fallback(session, item, before, now)
     return item
+
+
+def record_note(
+    session: Session, item: Request, note: str, *, now: datetime, actor: str | None = None
+) -> None:
+    """An audit entry for an event that changes no status (a document paid)."""
+    assert item.id is not None
+    entry = AuditEntry(
+        entity="request",
+        entity_id=item.id,
+        at=now,
+        actor=actor,
+        from_status=item.status,
+        to_status=item.status,
+        note=note,
+    )
+    session.add(entry)
+    session.flush()
 
 
 def history(session: Session, item_id: int) -> list[AuditEntry]:

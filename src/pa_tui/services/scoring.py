@@ -18,6 +18,7 @@ URGENCY_POINTS = {1: 40, 2: 25, 3: 10, 4: 0}
 VIP_POINTS = 10  # per tier, 0..MAX_VIP
 MAX_VIP = 3
 AGE_POINTS_PER_DAY = 4
+AGE_STEP = timedelta(days=1) / AGE_POINTS_PER_DAY  # a point per 6 hours waited
 AGE_CAP = 20
 # The sender's standing: put through by policy, a known contact, or nobody we know.
 RELATION_POINTS = {"through": 15, "known": 0, "unknown": -5}
@@ -57,7 +58,7 @@ class AnswerTimes:
 
     def within(self, kind: str, vip: int) -> timedelta:
         table = self.vip if vip >= VIP_ANSWER_TIER else self.normal
-        return table.get(kind, self.normal.get(kind, DEFAULT_ANSWER["other"]))
+        return table.get(kind) or table.get("other") or DEFAULT_ANSWER["other"]
 
     @classmethod
     def from_settings(cls, settings: dict[str, str]) -> AnswerTimes:
@@ -65,7 +66,7 @@ class AnswerTimes:
         normal, vip = dict(DEFAULT_ANSWER), dict(DEFAULT_ANSWER_VIP)
         for key, value in settings.items():
             table, _, kind = key.partition(".")
-            if table in ("answer", "answer_vip") and value.isdigit():
+            if table in ("answer", "answer_vip") and value.isascii() and value.isdigit():
                 (normal if table == "answer" else vip)[kind] = timedelta(minutes=int(value))
         return cls(normal, vip)
 
@@ -112,6 +113,8 @@ def score(
 ) -> Score:
     waited = now - as_utc(received_at)
     age_days = max(0.0, waited / timedelta(days=1))
+    # Whole steps of exact time (no float): SQL compares the same instants, so the two agree.
+    age_points = min(AGE_CAP, max(0, waited // AGE_STEP))
     tier = min(MAX_VIP, max(0, vip))
     relation = relation_of(known, policy)
     terms = [
@@ -119,7 +122,7 @@ def score(
         (f"VIP tier {tier}", VIP_POINTS * tier),
         (f"sender {relation}", RELATION_POINTS[relation]),
         (f"kind {kind}", KIND_POINTS.get(kind, 0)),
-        (f"age {age_days:.1f}d", min(AGE_CAP, int(age_days * AGE_POINTS_PER_DAY))),
+        (f"age {age_days:.1f}d", age_points),
     ]
     if deadline is not None:
         left = as_utc(deadline) - now
@@ -150,15 +153,18 @@ def _base_sql(now: datetime) -> tuple[str, dict[str, Any]]:
     stamp = as_utc(now).replace(tzinfo=None)
     urgency = " ".join(f"WHEN {u} THEN {p}" for u, p in URGENCY_POINTS.items())
     kinds = " ".join(f"WHEN '{k}' THEN {p}" for k, p in KIND_POINTS.items())
+    # Age as steps: the received instant against exact cut-offs, oldest first (most items
+    # are capped and stop at the first test). julianday() would keep milliseconds only.
+    age = " ".join(f"WHEN r.received_at <= :age{k} THEN {k}" for k in range(AGE_CAP, 0, -1))
     expr = f"""(CASE r.urgency {urgency} ELSE 0 END)
                + (CASE r.kind {kinds} ELSE 0 END)
-               + min({AGE_CAP}, max(0, CAST(
-                   (julianday(:now) - julianday(r.received_at)) * {AGE_POINTS_PER_DAY} AS INTEGER)))
+               + (CASE {age}  ELSE 0 END)
                + (CASE WHEN r.deadline IS NULL THEN 0
                        WHEN r.deadline < :now THEN 40
                        WHEN r.deadline < :day THEN 30
                        WHEN r.deadline < :days3 THEN 15 ELSE 0 END)"""
     params: dict[str, Any] = {
+        **{f"age{k}": _stamp(now - k * AGE_STEP) for k in range(1, AGE_CAP + 1)},
         "now": stamp.strftime(_FMT),
         "day": (stamp + timedelta(days=1)).strftime(_FMT),
         "days3": (stamp + timedelta(days=3)).strftime(_FMT),

@@ -114,8 +114,21 @@ def fold(text: str) -> str:
 
 
 _SPLIT_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-_COND = re.compile(r"^\s*([a-z.]+)\s*(" + "|".join(re.escape(o) for o in OPS) + r")\s*(.*?)\s*$")
+_COND = re.compile(r"^\s*([A-Za-z.]+)\s*(" + "|".join(re.escape(o) for o in OPS) + r")\s*(.*?)\s*$")
+
+
+def _split_and(text: str) -> list[str]:
+    """Conditions split on `and`, except inside a quoted value: subject~"black and white"."""
+    out, start, quote = [], 0, ""
+    for m in re.finditer(r"[\"']|\s+and\s+", text, re.IGNORECASE):
+        token = m.group(0)
+        if token in "\"'":
+            quote = "" if quote == token else (quote or token)
+        elif not quote:
+            out.append(text[start : m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return out
 
 
 def _unquote(value: str) -> str:
@@ -130,7 +143,7 @@ def parse_rule(source: str, number: int = 0) -> Rule:
         raise RuleError(
             "a rule is CONDITIONS -> ACTIONS, e.g. kind=call and from.vip>=2 -> urgency high"
         )
-    conditions = tuple(_condition(c) for c in _AND.split(parts[0]))
+    conditions = tuple(_condition(c) for c in _split_and(parts[0]))
     actions = tuple(_action(a) for a in re.split(r"\s*,\s*", parts[1]) if a.strip())
     if not actions:
         raise RuleError("no action after ->")

@@ -89,8 +89,10 @@ def accept(
     slot: tuple[datetime, datetime],
     now: datetime,
     actor: str | None = None,
+    custom: dict[str, str] | None = None,
 ) -> Event | Task:
-    """A meeting request books the slot; a call gets a call-back task at the slot's start."""
+    """A meeting request books the slot; a call gets a call-back task at the slot's start; a
+    document is approved. A booking keeps an "accept" reply draft (config templates first)."""
     _open(item)
     if item.kind == "document":
         return approve_document(session, item, principal, now=now, actor=actor)
@@ -128,10 +130,8 @@ def accept(
     item.event_id = event.id
     from pa_tui.services import display
 
-    set_reply(
-        item,
-        draft(session, item, principal, template="accept", when=display.when_local(start, zone)),
-    )
+    when = display.when_local(start, zone)
+    set_reply(item, draft(session, item, principal, template="accept", when=when, custom=custom))
     queue.set_status(session, item, "accepted", now=now, note="booked", actor=actor)
     return event
 
@@ -147,7 +147,7 @@ def draft(
     *,
     template: str = "decline",
     alternative: str = "another time",
-    when: str = "",
+    when: str = "a time to be agreed",
     custom: dict[str, str] | None = None,
 ) -> str:
     """A reply from a template; placeholders {name} {subject} {principal} {alternative} {kind}
@@ -281,7 +281,7 @@ def approve_document(
     return task
 
 
-def mark_paid(session: Session, item: Request, *, now: datetime) -> None:
+def mark_paid(session: Session, item: Request, *, now: datetime, actor: str | None = None) -> None:
     from pa_tui.models import QueueDocument
 
     doc = session.get(QueueDocument, item.id)
@@ -295,6 +295,11 @@ def mark_paid(session: Session, item: Request, *, now: datetime) -> None:
         task = session.get(Task, doc.pay_task_id)
         if task is not None and task.status != "done":
             tasks.complete_task(session, task, now=now, tz="UTC")
+    if item.status in queue.OPEN_STATUSES:
+        # Paid without a separate approval: the item is dealt with.
+        queue.set_status(session, item, "done", now=now, note="paid", actor=actor)
+    else:
+        queue.record_note(session, item, "paid", now=now, actor=actor)
     session.flush()
 
 
@@ -363,11 +368,14 @@ def convert(
 def snooze(
     session: Session, item: Request, *, until: datetime, now: datetime, actor: str | None = None
 ) -> Request:
+    from pa_tui.services import display
+
     _open(item)
+    owner = session.get(Principal, item.principal_id)
     item.snooze_until = until
-    return queue.set_status(
-        session, item, "deferred", now=now, note=f"until {until:%Y-%m-%d %H:%M}", actor=actor
-    )
+    # The note is read by people: the principal's wall time, as the command printed it.
+    when = display.when_local(until, owner.tz) if owner else f"{until:%Y-%m-%d %H:%M} UTC"
+    return queue.set_status(session, item, "deferred", now=now, note=f"until {when}", actor=actor)
 
 
 def done(session: Session, item: Request, *, now: datetime, actor: str | None = None) -> Request:
