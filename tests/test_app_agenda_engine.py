@@ -116,3 +116,33 @@ async def test_an_event_over_protected_time_asks_first_and_is_marked(
         assert marked and marked[0].cells[1].startswith("⚠") and "overdue" in marked[0].flags
     with store.read() as session:
         assert len(session.exec(select(Event).where(col(Event.title) == "Quick sync")).all()) == 1
+
+
+async def test_days_computed_ahead_never_show_stale_lines(store: Store, make_app) -> None:
+    """h/l show the neighbouring day computed ahead; a write in between (the cockpit's own, or
+    another process's seen by the live refresh) makes it compute again."""
+    _weekly(store)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("l")  # Thursday: computed ahead, now shown
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        tomorrow = app.screen.day.toordinal() + 1
+        assert any(k[0].toordinal() == tomorrow for k in app.screen._ahead)
+        app.capture("event Lunch with Ada thu 12:00-13:00")
+        await settle(app, pilot)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert any("Lunch with Ada" in " ".join(r.cells) for r in app.screen.lines)
+        # Another process's write: the live refresh bumps the generation the same way.
+        with store.write() as session:
+            me = principals.default_principal(session)
+            events.create_event(session, principal=me, title="Dentist", now=NOW, tz=ZONE,
+                                start_local=datetime(2026, 11, 27, 8), end_local=datetime(2026, 11, 27, 8, 30))  # fmt: skip
+        app.write_generation += 1  # what _poll_changes does on a new data_version
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert any("Dentist" in " ".join(r.cells) for r in app.screen.lines)

@@ -80,3 +80,44 @@ def test_newer_store_is_refused(pg_url: str) -> None:
     engine.dispose()
     r = run_pa("list", "tasks", env={"PA_DATABASE_URL": pg_url})
     assert r.code == 2 and "newer" in r.err and "Traceback" not in r.err
+
+
+def test_queue_engine_on_postgres(pg_url: str, tmp_path) -> None:
+    """Rules copied from the config screen a `pa req` on PostgreSQL (the services path there);
+    the queue sorts by the Python score; approval, payment and the invoice report work."""
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[queue]\nrules = ["kind=document and subject~invoice -> delegate Fin",'
+        ' "subject~lottery -> screen out"]\nanswer = { call = "30m" }\n',
+        encoding="utf-8",
+    )
+    env = {"PA_DATABASE_URL": pg_url, "PA_CONFIG": str(config)}
+    assert run_pa("contact", "add", "Finance Team", "--staff", env=env).code == 0
+    r = run_pa("req", "document", "Acme", "Invoice", "9", "amt:99.50EUR", env=env)
+    assert r.code == 0, r.err
+    r = run_pa("call", "Bob", "lottery", "news", env=env)
+    assert r.code == 0, r.err
+    r = run_pa("req", "document", "Globex", "Contract", "amt:10EUR", "due:2026-11-20", env=env)
+    assert r.code == 0, r.err
+    store = Store(resolve_store(pg_url))
+    with store.read() as session:
+        from pa_tui.models import QueueDocument, Request
+
+        items = {r.subject: r for r in session.exec(select(Request)).all()}
+        assert items["Invoice 9"].status == "delegated"
+        assert items["lottery news"].status == "screened"
+        assert session.get(QueueDocument, items["Invoice 9"].id).amount_cents == 9950
+        waiting = session.exec(select(Task).where(Task.request_id == items["Invoice 9"].id)).one()
+        assert waiting.status == "waiting"
+        contract = items["Contract"].id
+    store.close()
+    assert run_pa("queue", "accept", f"r{contract}", env=env).code == 0
+    r = run_pa("report", "invoices", "--json", env=env)
+    assert r.code == 0, r.err
+    import json
+
+    states = {d["id"]: d["state"] for d in json.loads(r.out)["documents"]}
+    assert states[f"r{contract}"] == "overdue"
+    r = run_pa("queue", "--json", env=env)
+    assert r.code == 0, r.err
+    assert [d["id"] for d in json.loads(r.out)] == []  # everything decided or screened
