@@ -93,6 +93,45 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "add":
             p.add_argument("--for", dest="principal", metavar="PRINCIPAL")
 
+    p = csub.add_parser("relate", help="a relation: pa contact relate c5 spouse 'Maria Berg'")
+    p.add_argument("target", metavar="ID")
+    p.add_argument("kind", help="spouse partner child parent assistant reports-to colleague custom")
+    p.add_argument("other", help="a contact (name, email, phone, c12) or a plain name")
+    p.add_argument("--label", help="for custom: godmother, mentor...")
+    p.add_argument("--plain", action="store_true", help="a plain name even if a contact matches")
+    p.add_argument("--birthday", help="the plain-named relation's birthday (YYYY-MM-DD, --MM-DD)")
+    p = csub.add_parser("date", help="an important date: birthday, anniversary, custom")
+    p.add_argument("target", metavar="ID")
+    p.add_argument("kind", choices=("birthday", "anniversary", "custom"))
+    p.add_argument("date", help="YYYY-MM-DD, or --MM-DD without a year")
+    p.add_argument("--label")
+    p = csub.add_parser("log", help="log an interaction: pa contact log c5 call Talked budget")
+    p.add_argument("target", metavar="ID")
+    p.add_argument("kind", choices=("call", "meeting", "email", "gift", "note"))
+    p.add_argument("summary", nargs="+")
+    p.add_argument("--at", help="when (capture grammar: yesterday, 'mon 3pm'); default now")
+    p.add_argument("--confidential", action="store_true")
+    p = csub.add_parser("cadence", help="keep in touch: pa contact cadence c5 6w (or none)")
+    p.add_argument("target", metavar="ID")
+    p.add_argument("every", help="6w, every 2 months, 10d, none")
+    p = csub.add_parser("overdue", help="contacts overdue for a touch, by their cadence")
+    common(p)
+    p = csub.add_parser("dupes", help="likely duplicate contacts")
+    common(p)
+    p = csub.add_parser("merge", help="merge OTHER into KEEP, keeping every link")
+    p.add_argument("target", metavar="KEEP")
+    p.add_argument("other", metavar="OTHER")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("dossier", help="everything about a person, event or queue item")
+    p.add_argument("term", nargs="+", help="a name, email, phone (any format), c5, e12 or r7")
+    common(p)
+    p = sub.add_parser("dates", help="birthdays and anniversaries coming up, as sentences")
+    p.add_argument("--days", type=int, default=14)
+    p.add_argument("--remind", type=int, metavar="N",
+                   help="also make a task N days ahead of each date (once a year per date)")  # fmt: skip
+    common(p)
+
     principal = sub.add_parser("principal", help="the executives served")
     psub = principal.add_subparsers(dest="action", required=True, parser_class=_Parser)
     p = psub.add_parser("add")
@@ -274,6 +313,8 @@ _MODULES = {
     "principal": "principal",
     "brief": "brief",
     "queue": "queue",
+    "dossier": "people",
+    "dates": "people",
     "report": "report",
     "free": "free",
     "remind": "remind",

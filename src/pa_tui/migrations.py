@@ -58,6 +58,15 @@ def _v5_to_v6(conn: Connection) -> None:
         sqlite_schema.install_event_span(_raw(conn))
 
 
+def _v7_to_v8(conn: Connection) -> None:
+    """Keep-in-touch cadences (a table), and the open-queue index covering `kind` (SQLite)."""
+    from pa_tui import sqlite_schema
+
+    _new_tables(conn)
+    if conn.dialect.name == "sqlite":
+        sqlite_schema.install_queue_index_v8(_raw(conn))
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
@@ -65,6 +74,7 @@ MIGRATIONS: dict[int, Migration] = {
     4: _new_tables,
     5: _v5_to_v6,
     6: _new_tables,
+    7: _v7_to_v8,
 }
 
 

@@ -173,8 +173,9 @@ def install_phone_tail(conn: sqlite3.Connection) -> None:
 # literal 100, or SQLite cannot use the index), and a day's events by their span.
 TODAY_DDL: list[str] = [
     "CREATE INDEX ix_important_date_md ON important_date (month * 100 + day)",
+    # Covering for the queue's score: every column it reads (kind since schema 8) is in it.
     "CREATE INDEX ix_request_open ON request"
-    " (principal_id, urgency, received_at, deadline, contact_id, snooze_until)"
+    " (principal_id, urgency, received_at, deadline, contact_id, snooze_until, kind)"
     " WHERE status IN ('new', 'deferred')",
     "CREATE INDEX ix_task_open_due ON task (principal_id, due_date, priority)"
     " WHERE status IN ('todo', 'waiting')",
@@ -230,6 +231,12 @@ def fts_query(text: str) -> str | None:
 
 def integrity_check(conn: sqlite3.Connection) -> str:
     return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def install_queue_index_v8(conn: sqlite3.Connection) -> None:
+    """Schema 8: the open-queue index also covers `kind` (a score term since schema 7)."""
+    conn.execute("DROP INDEX IF EXISTS ix_request_open")
+    conn.execute(next(ddl for ddl in TODAY_DDL if "ix_request_open" in ddl))
 
 
 def sqlite_master(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
+
+from sqlmodel import Session
 
 from pa_tui.commands.context import principal_and_now, store_for
-from pa_tui.commands.output import line, print_json
+from pa_tui.commands.output import line, print_json, print_table
 from pa_tui.errors import NotFound
-from pa_tui.models import Contact
+from pa_tui.models import Contact, Principal
 from pa_tui.services import contacts, records
 from pa_tui.services.ids import format_id, parse_id
+from pa_tui.store import Store
+
+CRM_ACTIONS = ("relate", "date", "log", "cadence", "overdue", "dupes", "merge")
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_for(args)
     principal, now = principal_and_now(store, args)
+    if args.action in CRM_ACTIONS:
+        return _crm(store, principal, now, args)
     with store.write() as session:
         if args.action == "add":
             contact = contacts.create_contact(
@@ -63,4 +71,127 @@ def run(args: argparse.Namespace) -> int:
     else:
         extra = ", ".join(x for x in (contact.org, contact.role) if x)
         line(f"{verb} {typed} {contact.name}" + (f" ({extra})" if extra else ""))
+    return 0
+
+
+def _contact(session: Session, principal: Principal, text: str) -> Contact:
+    """c12, or a name / email / phone that matches exactly one contact."""
+    term = text.strip()
+    if term[:1].lower() == "c" and term[1:].isdigit():
+        found = session.get(Contact, int(term[1:]))
+        if found is None:
+            raise NotFound(f"no contact {term}")
+        return found
+    return contacts.resolve_contact(session, principal, term)
+
+
+def _crm(store: Store, principal: Principal, now: datetime, args: argparse.Namespace) -> int:
+    from pa_tui.services import crm, duplicates, relations
+
+    if args.action == "overdue":
+        with store.read() as session:
+            late = crm.overdue_touches(
+                session, principal, now=now, include_confidential=args.include_confidential
+            )
+            rows = [
+                [
+                    f"c{o.contact.id}",
+                    o.contact.name,
+                    f"every {o.every_days} d",
+                    f"{o.last:%Y-%m-%d}" if o.last else "never",
+                    f"{o.days_over(now)} d",
+                ]
+                for o in late
+            ]
+        headers = ["id", "name", "cadence", "last contact", "overdue by"]
+        if args.json:
+            print_json([dict(zip(headers, r, strict=True)) for r in rows])
+        else:
+            print_table(f"Keep in touch — {principal.name}", headers, rows)
+        return 0
+    if args.action == "dupes":
+        with store.read() as session:
+            pairs = duplicates.find(session, principal)
+            rows = [
+                [f"c{p.keep.id}", p.keep.name, f"c{p.other.id}", p.other.name, p.reason]
+                for p in pairs
+                if args.include_confidential or not (p.keep.confidential or p.other.confidential)
+            ]
+        headers = ["keep", "name", "merge", "name ", "why"]
+        if args.json:
+            print_json(
+                [
+                    dict(zip(["keep", "keep_name", "other", "other_name", "why"], r, strict=True))
+                    for r in rows
+                ]
+            )
+        else:
+            print_table("Likely duplicates (pa contact merge KEEP OTHER)", headers, rows)
+        return 0
+    with store.write() as session:
+        target = _contact(session, principal, args.target)
+        if args.action == "relate":
+            other = None
+            if not args.plain:
+                found = contacts.match_contacts(session, principal, args.other)
+                other = found[0] if len(found) == 1 else None
+            rel = relations.add_relation(
+                session,
+                target,
+                args.kind,
+                other=other,
+                other_name=None if other else args.other,
+                label=args.label,
+            )
+            if args.birthday:
+                if other is not None:
+                    contacts.set_birthday(session, other, args.birthday)
+                else:
+                    crm.add_date(session, target, "birthday", args.birthday, relation=rel)
+            shown = relations.label_of(rel, forward=True)
+            who = f"c{other.id} {other.name}" if other else f"{args.other} (a plain name)"
+            message = f"{target.name}'s {shown}: {who}"
+        elif args.action == "date":
+            crm.add_date(session, target, args.kind, args.date, label=args.label)
+            message = f"{target.name}: {args.label or args.kind} {args.date}"
+        elif args.action == "log":
+            at = now
+            if args.at:
+                from pa_tui.commands.queue import parse_when
+
+                at = parse_when(args.at, now, principal.tz)
+            item = crm.log_interaction(
+                session,
+                target,
+                args.kind,
+                " ".join(args.summary),
+                at=at,
+                confidential=args.confidential,
+            )
+            message = f"logged {item.kind} with {target.name} on {item.at:%Y-%m-%d}"
+        elif args.action == "cadence":
+            every = None if args.every.strip().lower() == "none" else crm.parse_cadence(args.every)
+            crm.set_cadence(session, target, every, now=now)
+            message = f"{target.name}: " + (
+                f"keep in touch every {every} days" if every else "no cadence"
+            )
+        else:  # merge
+            other = _contact(session, principal, args.other)
+            before = duplicates.linked_counts(session, [target.id or 0, other.id or 0])
+            moved = duplicates.merge(session, target, other)
+            after = duplicates.linked_counts(session, [target.id or 0])
+            if args.json:
+                print_json(
+                    {
+                        "kept": f"c{target.id}",
+                        "removed": f"c{other.id}",
+                        "moved": moved,
+                        "before": before,
+                        "after": after,
+                    }
+                )
+                return 0
+            total = sum(moved.values())
+            message = f"merged c{other.id} into c{target.id} {target.name}: {total} links moved"
+    line(message)
     return 0

@@ -2,6 +2,7 @@
 
 from pa_tui.models.audit import AuditEntry
 from pa_tui.models.contact import Contact, ContactEmail, ContactPhone, ImportantDate, Relation
+from pa_tui.models.crm import KeepInTouch
 from pa_tui.models.event import Event, EventAttendee
 from pa_tui.models.interaction import Interaction
 from pa_tui.models.meta import Meta
@@ -21,6 +22,7 @@ __all__ = [
     "EventAttendee",
     "ImportantDate",
     "Interaction",
+    "KeepInTouch",
     "Meta",
     "Principal",
     "PrincipalPrefs",

@@ -17,6 +17,7 @@ class UpcomingDate:
     label: str | None
     turns: int | None  # age reached that day, when the year is known
     relation_name: str | None = None  # "son Leo" for "Maria's son Leo"
+    date_id: int | None = None  # the important_date row
 
 
 def next_anniversary(month: int, day: int, today: date) -> date:
@@ -59,7 +60,7 @@ def upcoming(
         turns = when.year - item.year if item.year else None
         rel = relation_names.get(item.relation_id) if item.relation_id else None
         key = (when, contact.name, contact.id or 0, item.id or 0)
-        keyed.append((key, UpcomingDate(when, contact, item.kind, item.label, turns, rel)))
+        keyed.append((key, UpcomingDate(when, contact, item.kind, item.label, turns, rel, item.id)))
     keyed.sort(key=lambda pair: pair[0])
     return [u for _, u in keyed]
 

@@ -228,6 +228,10 @@ def find_by_phone(session: Session, principal: Principal, number: str) -> list[C
     return list(seen.values())
 
 
+def looks_like_phone(term: str) -> bool:
+    return sum(ch.isdigit() for ch in term) >= 5 and not any(ch.isalpha() for ch in term)
+
+
 def match_contacts(session: Session, principal: Principal, term: str) -> list[Contact]:
     """Contacts for a name, email or phone: exact name first, then name prefix / word prefix."""
     term = term.strip()
@@ -235,14 +239,17 @@ def match_contacts(session: Session, principal: Principal, term: str) -> list[Co
         return []
     base = select(Contact).where(col(Contact.principal_id) == principal.id)
     if "@" in term and " " not in term:
-        return list(
-            session.exec(
-                base.join(ContactEmail, col(ContactEmail.contact_id) == col(Contact.id)).where(
-                    col(ContactEmail.value) == term.lower()
-                )
-            ).all()
+        # An email, or the start of one: "ann@" finds ann@example.com (the index serves it).
+        low = term.lower()
+        joined = base.join(ContactEmail, col(ContactEmail.contact_id) == col(Contact.id))
+        exact = list(session.exec(joined.where(col(ContactEmail.value) == low)).all())
+        if exact:
+            return exact
+        prefix = joined.where(
+            col(ContactEmail.value) >= low, col(ContactEmail.value) < low + "\uffff"
         )
-    if sum(ch.isdigit() for ch in term) >= 5 and not any(ch.isalpha() for ch in term):
+        return list({c.id: c for c in session.exec(prefix.limit(50)).all()}.values())
+    if looks_like_phone(term):
         return find_by_phone(session, principal, term)
     exact = list(session.exec(base.where(col(Contact.name).ilike(term))).all())
     if exact:

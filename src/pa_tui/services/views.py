@@ -174,8 +174,13 @@ def queue_rows(
 
 
 def contact_ids(session: Session, principal: Principal, *, term: str = "") -> list[int]:
-    """Contacts by name; with a term, FTS matches (names first) in their rank order."""
+    """Contacts by name; with a term, FTS matches (names first) in their rank order; a phone
+    number in any format or an email (prefix) finds its owner."""
     if term:
+        from pa_tui.services import contacts
+
+        if contacts.looks_like_phone(term) or "@" in term:
+            return [c.id for c in contacts.match_contacts(session, principal, term) if c.id]
         return search.search_ids(session, "contact", term, principal_id=principal.id, limit=500)
     query = (
         select(Contact.id)
