@@ -543,6 +543,30 @@ class PaApp(App[None]):
         if message:
             self.notify(clean(message, single_line=True) + " (u undoes)", markup=False)
 
+    def open_dossier(self, key: str) -> None:
+        """The dossier of a contact (c5), event (e12), queue item (r7) or a task's contact."""
+        from pa_tui.models import Task
+        from pa_tui.screens.dossier import DossierModal
+        from pa_tui.services import dossier
+
+        key = key.split("@", 1)[0]
+        try:
+            with self.store.read() as session:
+                if key[0] == "t":
+                    task = session.get(Task, int(key[1:]))
+                    who = task and (task.contact_id or task.delegated_to_id)
+                    if not who:
+                        self.notify(f"{key} names no contact", markup=False)
+                        return
+                    key = f"c{who}"
+                found = dossier.for_term(
+                    session, self.principal, key, now=self.now(), include_confidential=True
+                )
+        except PaError as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return
+        self.push_screen(DossierModal(found, privacy=self.privacy))
+
     def snooze_presets(self) -> dict[str, datetime]:
         from pa_tui.services import triage
 

@@ -43,6 +43,7 @@ class ListScreen(Screen[None]):
         Binding("x", "done", "Done", id="list.done"),
         Binding("D", "delete", "Delete", show=False, id="list.delete"),
         Binding("s", "snooze", "Snooze", id="list.snooze"),
+        Binding("i", "dossier", "Dossier", show=False, id="list.dossier"),
         Binding("slash", "filter", "Filter", id="list.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear"),
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
@@ -290,6 +291,12 @@ class ListScreen(Screen[None]):
                     self.after_action()
 
         self.app.push_screen(ChoiceModal(f"Snooze {key} until", labels), picked)
+
+    def action_dossier(self) -> None:
+        """Everyone involved in the highlighted item, in one view."""
+        key = self.current_key()
+        if key:
+            self.pa.open_dossier(key)
 
     def action_edit(self) -> None:
         key = self.current_key()

@@ -3,14 +3,17 @@ an add/edit form and `l` to log an interaction."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from textual.binding import Binding
 
-from pa_tui.models import Contact, ImportantDate, Interaction, Relation, Request, Task
-from pa_tui.screens.base import ListScreen, line, para, section
+from pa_tui.errors import PaError
+from pa_tui.models import Contact, Interaction
+from pa_tui.screens.base import ListScreen
 from pa_tui.screens.modals import ChoiceModal, FormField, FormModal, PromptModal
-from pa_tui.services import contacts, views
+from pa_tui.services import contacts, crm, duplicates, relations, views
 from pa_tui.services.rows import ListRow
 from pa_tui.widgets.record_list import Column
 
@@ -30,6 +33,9 @@ class ContactsScreen(ListScreen):
     ]
     BINDINGS = [
         Binding("l", "log", "Log interaction", id="contacts.log"),
+        Binding("R", "relate", "Relation", show=False, id="contacts.relate"),
+        Binding("k", "cadence", "Keep in touch", show=False, id="contacts.cadence"),
+        Binding("M", "merge", "Merge duplicate", show=False, id="contacts.merge"),
     ]
 
     def load_ids(self, session: Session) -> list[int]:
@@ -39,7 +45,13 @@ class ContactsScreen(ListScreen):
         return views.contact_rows(session, ids)
 
     def load_detail(self, session: Session, row: ListRow) -> Text:
-        return dossier(session, int(row.key[1:]), privacy=self.pa.privacy)
+        return dossier(
+            session,
+            int(row.key[1:]),
+            privacy=self.pa.privacy,
+            now=self.pa.now(),
+            zone=self.pa.principal.tz,
+        )
 
     def action_new(self) -> None:
         def saved(values: dict[str, str] | None) -> None:
@@ -100,11 +112,9 @@ class ContactsScreen(ListScreen):
                     return
 
                 def log(session: Session) -> Interaction:
-                    item = Interaction(
-                        contact_id=int(key[1:]), at=self.pa.now(), kind=kind, summary=summary
-                    )
-                    session.add(item)
-                    return item
+                    contact = session.get(Contact, int(key[1:]))
+                    assert contact is not None
+                    return crm.log_interaction(session, contact, kind, summary, at=self.pa.now())
 
                 if self.pa._run(f"log {kind} with {key}", log) is not None:
                     self.notify(f"logged {kind} with {key}", markup=False)
@@ -116,6 +126,124 @@ class ContactsScreen(ListScreen):
             ChoiceModal("Log an interaction", list(INTERACTION_KINDS)), kind_picked
         )
 
+    def action_relate(self) -> None:
+        """R: "spouse Maria Berg", "child Leo" (a plain name unless one contact matches),
+        "custom godmother Greta"."""
+        key = self.current_key()
+        if key is None:
+            return
+
+        def check(text: str) -> str | None:
+            words = text.split()
+            if len(words) < 2 or words[0].lower() not in relations.KINDS:
+                return f"KIND NAME, KIND one of {', '.join(relations.KINDS)}"
+            if words[0].lower() == "custom" and len(words) < 3:
+                return "custom LABEL NAME, e.g. custom godmother Greta"
+            return None
+
+        def typed(text: str | None) -> None:
+            if not text:
+                return
+            words = text.split()
+            kind = words[0].lower()
+            label = words[1] if kind == "custom" else None
+            name = " ".join(words[2:] if kind == "custom" else words[1:])
+
+            def relate(session: Session) -> str:
+                contact = session.get(Contact, int(key[1:]))
+                assert contact is not None
+                found = contacts.match_contacts(session, self.pa.principal, name)
+                other = found[0] if len(found) == 1 and found[0].id != contact.id else None
+                relations.add_relation(
+                    session,
+                    contact,
+                    kind,
+                    other=other,
+                    other_name=None if other else name,
+                    label=label,
+                )
+                return f"{contact.name}'s {label or kind}: " + (other.name if other else name)
+
+            message = self.pa._run(f"relate {key}", relate)
+            if message:
+                self.notify(message, markup=False)
+                self.reload(keep_key=key)
+
+        self.app.push_screen(PromptModal("Relation (e.g. spouse Maria Berg):", check=check), typed)
+
+    def action_cadence(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+
+        def check(text: str) -> str | None:
+            if text.strip().lower() == "none":
+                return None
+            try:
+                crm.parse_cadence(text)
+            except PaError as exc:
+                return str(exc)
+            return None
+
+        def typed(text: str | None) -> None:
+            if not text:
+                return
+            every = None if text.strip().lower() == "none" else crm.parse_cadence(text)
+
+            def cadence(session: Session) -> bool:
+                contact = session.get(Contact, int(key[1:]))
+                assert contact is not None
+                crm.set_cadence(session, contact, every, now=self.pa.now())
+                return True
+
+            if self.pa._run(f"cadence {key}", cadence):
+                self.notify(
+                    f"{key}: " + (f"every {every} days" if every else "no cadence"), markup=False
+                )
+                self.reload(keep_key=key)
+
+        self.app.push_screen(
+            PromptModal("Keep in touch every (6w, 2 months, none):", check=check), typed
+        )
+
+    def action_merge(self) -> None:
+        """M: the highlighted contact's likely duplicates; the one picked is merged into it."""
+        key = self.current_key()
+        if key is None:
+            return
+        cid = int(key[1:])
+        with self.pa.store.read() as session:
+            pairs = [
+                p
+                for p in duplicates.find(session, self.pa.principal)
+                if cid in (p.keep.id, p.other.id)
+            ]
+        others = [(p.other if p.keep.id == cid else p.keep, p.reason) for p in pairs]
+        if not others:
+            self.notify(f"no likely duplicate of {key}", markup=False)
+            return
+
+        def picked(index: int | None) -> None:
+            if index is None:
+                return
+            other = others[index][0]
+
+            def merge(session: Session) -> int:
+                keep = session.get(Contact, cid)
+                gone = session.get(Contact, other.id)
+                assert keep is not None and gone is not None
+                return sum(duplicates.merge(session, keep, gone).values())
+
+            moved = self.pa._run(f"merge c{other.id} into {key}", merge)
+            if moved is not None:
+                self.notify(
+                    f"merged c{other.id} into {key} ({moved} links moved; u undoes)", markup=False
+                )
+                self.reload(keep_key=key)
+
+        labels = [f"c{o.id} {o.name} — {why}" for o, why in others]
+        self.app.push_screen(ChoiceModal(f"Merge into {key}", labels), picked)
+
     def action_done(self) -> None:
         self.notify("contacts are never done; D deletes", markup=False)
 
@@ -123,76 +251,16 @@ class ContactsScreen(ListScreen):
         self.notify("snooze works on tasks and queue items", markup=False)
 
 
-def dossier(session: Session, contact_id: int, *, privacy: bool = False) -> Text:
-    """What to know about one person: role, relations, dates, last interactions, open items."""
+def dossier(
+    session: Session, contact_id: int, *, privacy: bool = False, now: datetime, zone: str
+) -> Text:
+    """What to know about one person: role, relations both ways, dates, last interactions,
+    open items, notes (services/dossier.py), as the detail pane shows it."""
+    from pa_tui.screens.dossier import dossier_text
+    from pa_tui.services import dossier as dossiers
+
     contact = session.get(Contact, contact_id)
-    text = Text()
     if contact is None:
-        return text
-    section(text, contact.name)
-    line(text, "organisation", contact.org)
-    line(text, "role", contact.role)
-    line(text, "VIP", "★" * contact.vip if contact.vip else "")
-    line(text, "policy", contact.policy)
-    if contact.is_staff:
-        line(text, "staff", "yes (can be delegated to)")
-    if privacy:
-        text.append("Personal details hidden in privacy mode (ctrl+g).\n", style="italic")
-        return text
-    line(text, "email", ", ".join(e.value for e in contacts.emails_of(session, contact_id)))
-    line(text, "phone", ", ".join(p.value for p in contacts.phones_of(session, contact_id)))
-    relations = session.exec(select(Relation).where(col(Relation.contact_id) == contact_id)).all()
-    back = session.exec(select(Relation).where(col(Relation.other_contact_id) == contact_id)).all()
-    if relations or back:
-        section(text, "Relations")
-        for rel in relations:
-            other = rel.other_name
-            if rel.other_contact_id:
-                found = session.get(Contact, rel.other_contact_id)
-                other = found.name if found else other
-            line(text, rel.label or rel.kind, other)
-        for rel in back:
-            found = session.get(Contact, rel.contact_id)
-            line(text, f"{rel.label or rel.kind} of", found.name if found else "")
-    dates = session.exec(
-        select(ImportantDate).where(col(ImportantDate.contact_id) == contact_id)
-    ).all()
-    if dates:
-        section(text, "Dates")
-        for d in dates:
-            who = ""
-            if d.relation_id:
-                owner = session.get(Relation, d.relation_id)
-                who = f" ({owner.kind} {owner.other_name or ''})" if owner else ""
-            year = f"{d.year}-" if d.year else "--"
-            line(text, f"{d.label or d.kind}{who}", f"{year}{d.month:02d}-{d.day:02d}")
-    last = session.exec(
-        select(Interaction)
-        .where(col(Interaction.contact_id) == contact_id)
-        .order_by(col(Interaction.at).desc())
-        .limit(5)
-    ).all()
-    if last:
-        section(text, "Last interactions")
-        for i in last:
-            line(text, f"{i.at:%Y-%m-%d} {i.kind}", i.summary)
-    open_tasks = session.exec(
-        select(Task).where(
-            col(Task.contact_id) == contact_id, col(Task.status).in_(("todo", "waiting"))
-        )
-    ).all()
-    open_requests = session.exec(
-        select(Request).where(
-            col(Request.contact_id) == contact_id, col(Request.status).in_(("new", "deferred"))
-        )
-    ).all()
-    if open_tasks or open_requests:
-        section(text, "Open items")
-        for t in open_tasks[:5]:
-            line(text, f"t{t.id}", t.title)
-        for r in open_requests[:5]:
-            line(text, f"r{r.id}", r.subject)
-    if contact.notes:
-        section(text, "Notes")
-        para(text, contact.notes)
-    return text
+        return Text()
+    person = dossiers.person(session, contact, now=now, zone=zone, include_confidential=True)
+    return dossier_text(dossiers.Dossier(contact.name, [person]), privacy=privacy)

@@ -100,7 +100,15 @@ class QueueScreen(ListScreen):
             text.append(clean(item.body) + "\n")
         if item.contact_id:
             text.append("\n")
-            text.append_text(dossier(session, item.contact_id, privacy=self.pa.privacy))
+            text.append_text(
+                dossier(
+                    session,
+                    item.contact_id,
+                    privacy=self.pa.privacy,
+                    now=self.pa.now(),
+                    zone=self.pa.principal.tz,
+                )
+            )
         return text
 
     def _item(self) -> tuple[str, Request] | None:

@@ -40,11 +40,13 @@ class TodayData:
     dates: list[UpcomingDate] = field(default_factory=list)  # the first DATES_SHOWN
     policy: Policy = field(default_factory=Policy)
     segments: dict[int, Any] = field(default_factory=dict)  # trip segments by event id
+    # What to prepare (anticipate.Ahead): the full load only, so it arrives after the preview.
+    ahead: Any = None
 
 
 def read(session: Session, principal: Principal, now: datetime) -> TodayData:
     """Today's data through the services (any backend)."""
-    from pa_tui.services import contacts, events, policy, trips, views
+    from pa_tui.services import anticipate, contacts, events, policy, trips, views
     from pa_tui.services.timeutil import day_bounds_utc, local_today
 
     day = local_today(now, principal.tz)
@@ -67,6 +69,7 @@ def read(session: Session, principal: Principal, now: datetime) -> TodayData:
         dates=dates[:DATES_SHOWN],
         policy=policy.load_policy(session, principal),
         segments=dict(trips.segments_for(session, [o.event.id for o in occurrences if o.event.id])),
+        ahead=anticipate.ahead(session, principal, now=now),
     )
 
 
@@ -132,6 +135,53 @@ def lines(data: TodayData) -> list[ListRow]:
     if data.dates_total > DATES_SHOWN:
         more = data.dates_total - DATES_SHOWN
         out.append(ListRow(key="", cells=["", f"… {more} more", ""], flags={"dim"}))
+    if data.ahead is not None:
+        out += _ahead_lines(data.ahead)
     for index, row in enumerate(out):
         row.ref = index
+    return out
+
+
+def _ahead_lines(ahead: Any) -> list[ListRow]:
+    """Tomorrow's meetings with who comes (i opens their dossier), overdue touches, VIP waits."""
+    out = [ListRow(key="", cells=["Ahead — tomorrow's meetings (i: dossier)"], flags={"header"})]
+    for m in ahead.meetings:
+        out.append(
+            ListRow(
+                key=m.key,
+                cells=[m.when, f"{m.title}: {'; '.join(m.people)}", ""],
+                confidential=m.confidential,
+            )
+        )
+    if not ahead.meetings:
+        out.append(
+            ListRow(key="", cells=["", "no meetings with contacts tomorrow", ""], flags={"dim"})
+        )
+    if ahead.touches:
+        out.append(ListRow(key="", cells=["Keep in touch — overdue"], flags={"header"}))
+        for o in ahead.touches:
+            last = f"last {o.last:%d %b}" if o.last else "never"
+            out.append(
+                ListRow(
+                    key=f"c{o.contact.id}",
+                    cells=[f"c{o.contact.id}", f"{o.contact.name} — every {o.every_days} d", last],
+                    confidential=o.contact.confidential,
+                    flags={"overdue"},
+                )
+            )
+    if ahead.vip_waiting:
+        out.append(ListRow(key="", cells=["VIP requests waiting"], flags={"header"}))
+        for r, c in ahead.vip_waiting:
+            out.append(
+                ListRow(
+                    key=f"r{r.id}",
+                    cells=[
+                        f"r{r.id}",
+                        f"{c.name}: {r.subject}",
+                        display.KIND_LABEL.get(r.kind, r.kind),
+                    ],
+                    confidential=r.confidential or c.confidential,
+                    flags={"urgent"},
+                )
+            )
     return out
