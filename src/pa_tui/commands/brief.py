@@ -67,6 +67,7 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
         turns = f" turns {d.turns}" if d.turns is not None and d.kind == "birthday" else ""
         what = d.label or d.kind
         out.append(f"{bullet}{d.when:%a %d %b}: {who} — {what}{turns}")
+    out += _ahead(brief, h, bullet)
     hidden = Listing([], hidden=brief.hidden).hidden_note()
     if hidden:
         out += ["", hidden]
@@ -75,3 +76,35 @@ def render(session: Session, brief: Brief, *, markdown: bool) -> list[str]:
 
 def _count(shown: int, total: int) -> str:
     return str(shown) if shown >= total else f"top {shown} of {total}"
+
+
+def _ahead(brief: Brief, h: str, bullet: str) -> list[str]:
+    """Anticipation: tomorrow's meetings with a line per attendee, touches due, VIPs waiting."""
+    ahead = brief.ahead
+    if ahead is None:
+        return []
+    out = ["", f"{h}Tomorrow's meetings ({len(ahead.meetings)})"]
+    for m in ahead.meetings:
+        out.append(f"{bullet}{m.when}  {m.title}")
+        for person in brief.dossiers.get(m.key, []):
+            facts = [f"{k}: {v}" for k, v in person.lines()[1:] if k in _BRIEF_KEYS]
+            facts += [f"{link.label} {link.name}" for link in person.links[:3]]
+            facts += [f"{when:%d %b} {what}" for when, what in person.dates[:2]]
+            if person.last_contacted:
+                facts.append(f"last contact {person.last_contacted:%Y-%m-%d}")
+            out.append(
+                f"{bullet}    {person.contact.name}" + (f" — {'; '.join(facts)}" if facts else "")
+            )
+    if not ahead.meetings:
+        out.append(f"{bullet}no meetings with contacts")
+    out += ["", f"{h}Keep in touch — overdue ({len(ahead.touches)})"]
+    for o in ahead.touches:
+        last = f"last {o.last:%Y-%m-%d}" if o.last else "never contacted"
+        out.append(f"{bullet}c{o.contact.id} {o.contact.name} — every {o.every_days} days, {last}")
+    out += ["", f"{h}VIP requests waiting ({len(ahead.vip_waiting)})"]
+    for r, c in ahead.vip_waiting:
+        out.append(f"{bullet}r{r.id} {c.name}: {r.subject}")
+    return out
+
+
+_BRIEF_KEYS = ("role", "organisation")

@@ -57,6 +57,8 @@ def ahead(
             for c in people
             if include_confidential or not c.confidential
         ]
+        if not names:
+            continue
         out.meetings.append(
             Meeting(
                 key=f"e{master}@{occ.start:%Y%m%dT%H%M}",

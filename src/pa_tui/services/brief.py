@@ -23,6 +23,8 @@ class Brief:
     queue: list[Request] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     dates: list[contacts.UpcomingDate] = field(default_factory=list)
+    ahead: Any = None  # anticipate.Ahead: tomorrow's meetings, overdue touches, VIP waits
+    dossiers: dict[str, list[Any]] = field(default_factory=dict)  # meeting key -> dossier.Person
     hidden: int = 0  # confidential items left out
     queue_total: int = 0  # open items shown or not (the brief lists the top LIMIT)
     tasks_total: int = 0
@@ -79,4 +81,16 @@ def build_brief(
     )
     brief.dates = [d for d in all_dates if include_confidential or not d.contact.confidential]
     brief.hidden += len(all_dates) - len(brief.dates)
+    from pa_tui.services import anticipate, dossier
+
+    brief.ahead = anticipate.ahead(
+        session, principal, now=now, include_confidential=include_confidential
+    )
+    for meeting in brief.ahead.meetings:
+        # Dossiers ready for tomorrow's meetings: each attendee, briefly.
+        event_id = int(meeting.key[1:].split("@", 1)[0])
+        found = dossier.for_event(
+            session, principal, event_id, now=now, include_confidential=include_confidential
+        )
+        brief.dossiers[meeting.key] = found.people
     return brief

@@ -22,6 +22,7 @@ from pa_tui.models import (
     EventAttendee,
     ImportantDate,
     Interaction,
+    KeepInTouch,
     Principal,
     QueueDocument,
     Relation,
@@ -245,6 +246,7 @@ def _contacts(
     cid0: int,
 ) -> list[tuple[int, int, str]]:
     rows, emails, phones, dates, relations, interactions = [], [], [], [], [], []
+    cadences: list[dict[str, Any]] = []
     people: list[tuple[int, int, str]] = []  # (contact id, principal id, name)
     rel_id = _next_id(session, Relation)
     for i in range(n):
@@ -358,6 +360,14 @@ def _contacts(
                     "confidential": False,
                 }
             )
+        if i % 25 == 0:
+            cadences.append(
+                {
+                    "contact_id": cid,
+                    "every_days": rng.choice((14, 30, 42, 90)),
+                    "since": now - timedelta(days=rng.randint(30, 200)),
+                }
+            )
         people.append((cid, principal.id, name))
     _bulk(session, Contact, rows)
     _bulk(session, ContactEmail, emails)
@@ -365,6 +375,7 @@ def _contacts(
     _bulk(session, Relation, relations)
     _bulk(session, ImportantDate, dates)
     _bulk(session, Interaction, interactions)
+    _bulk(session, KeepInTouch, cadences)
     return people
 
 
