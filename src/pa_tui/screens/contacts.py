@@ -34,7 +34,7 @@ class ContactsScreen(ListScreen):
     BINDINGS = [
         Binding("l", "log", "Log interaction", id="contacts.log"),
         Binding("R", "relate", "Relation", show=False, id="contacts.relate"),
-        Binding("k", "cadence", "Keep in touch", show=False, id="contacts.cadence"),
+        Binding("K", "cadence", "Keep in touch", show=False, id="contacts.cadence"),
         Binding("M", "merge", "Merge duplicate", show=False, id="contacts.merge"),
     ]
 
