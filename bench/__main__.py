@@ -293,8 +293,48 @@ def fig_search(path: Path, queries: int) -> dict[str, Any]:
                     search.search_ids(session, kind, term, principal_id=p.id, limit=50)
                     times.append(time.perf_counter() - started)
                 out[f"{kind} {style}"] = summary(times)
+        # The Contacts filter and `pa dossier`: a phone number typed in another format than
+        # stored (national, spaces) and the start of an email find their owner by index.
+        from sqlmodel import select
+
+        from pa_tui.models import Contact, ContactEmail, ContactPhone
+        from pa_tui.services import contacts
+
+        mine = select(Contact.id).where(Contact.principal_id == p.id)
+        phones = [
+            r.value
+            for r in session.exec(
+                select(ContactPhone).where(ContactPhone.contact_id.in_(mine)).limit(500)  # type: ignore[union-attr]
+            ).all()
+        ]
+        emails = [
+            r.value
+            for r in session.exec(
+                select(ContactEmail).where(ContactEmail.contact_id.in_(mine)).limit(500)  # type: ignore[union-attr]
+            ).all()
+        ]
+        for style, terms in (
+            ("contact phone, any format", [_national(v) for v in phones]),
+            ("contact email prefix", [v.split("@")[0] + "@" for v in emails]),
+        ):
+            times = []
+            for _ in range(queries):
+                term = rng.choice(terms)
+                started = time.perf_counter()
+                found = contacts.match_contacts(session, p, term)
+                times.append(time.perf_counter() - started)
+                assert found, term  # each term is some contact's: it must be found
+            out[style] = summary(times)
     store.close()
     return out
+
+
+def _national(number: str) -> str:
+    """+46 8 123 45 67 -> 08-123 45 67: the same number as people type it at home."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if number.strip().startswith("+") and len(digits) > 9:
+        digits = "0" + digits[2:]
+    return f"{digits[:2]}-{digits[2:5]} {digits[5:]}"
 
 
 def machine() -> dict[str, Any]:

@@ -212,20 +212,23 @@ def find_by_phone(session: Session, principal: Principal, number: str) -> list[C
         return []
     tail = digits[-7:]
     matches = (
-        func.substr(col(ContactPhone.digits), -7) == tail  # the phone-tail index (SQLite)
+        # -7 written into the SQL, not bound: only then does it match the index expression.
+        func.substr(col(ContactPhone.digits), literal_column("-7")) == tail
         if session.get_bind().dialect.name == "sqlite"
         else col(ContactPhone.digits).like(f"%{tail}")
     )
-    rows = session.exec(
-        select(Contact, ContactPhone)
-        .join(ContactPhone, col(ContactPhone.contact_id) == col(Contact.id))
-        .where(col(Contact.principal_id) == principal.id, matches)
-    ).all()
-    seen: dict[int, Contact] = {}
-    for contact, phone in rows:
-        if same_number(phone.value, number) and contact.id is not None:
-            seen[contact.id] = contact
-    return list(seen.values())
+    # Phones first, then their contacts (see match_contacts on why not one join).
+    phones = session.exec(select(ContactPhone).where(matches)).all()
+    owners = {p.contact_id for p in phones if same_number(p.value, number)}
+    if not owners:
+        return []
+    return list(
+        session.exec(
+            select(Contact).where(
+                col(Contact.id).in_(owners), col(Contact.principal_id) == principal.id
+            )
+        ).all()
+    )
 
 
 def looks_like_phone(term: str) -> bool:
@@ -240,15 +243,20 @@ def match_contacts(session: Session, principal: Principal, term: str) -> list[Co
     base = select(Contact).where(col(Contact.principal_id) == principal.id)
     if "@" in term and " " not in term:
         # An email, or the start of one: "ann@" finds ann@example.com (the index serves it).
+        # Two steps, emails first: joined, SQLite (without ANALYZE statistics) would walk the
+        # principal's contacts instead of the email index (24 ms -> 0.3 ms on 100k).
         low = term.lower()
-        joined = base.join(ContactEmail, col(ContactEmail.contact_id) == col(Contact.id))
-        exact = list(session.exec(joined.where(col(ContactEmail.value) == low)).all())
-        if exact:
-            return exact
-        prefix = joined.where(
-            col(ContactEmail.value) >= low, col(ContactEmail.value) < low + "\uffff"
-        )
-        return list({c.id: c for c in session.exec(prefix.limit(50)).all()}.values())
+        owners = select(ContactEmail.contact_id)
+        ids = list(session.exec(owners.where(col(ContactEmail.value) == low)).all())
+        if not ids:
+            ids = list(
+                session.exec(
+                    owners.where(
+                        col(ContactEmail.value) >= low, col(ContactEmail.value) < low + "\uffff"
+                    ).limit(50)
+                ).all()
+            )
+        return list(session.exec(base.where(col(Contact.id).in_(ids))).all()) if ids else []
     if looks_like_phone(term):
         return find_by_phone(session, principal, term)
     exact = list(session.exec(base.where(col(Contact.name).ilike(term))).all())
