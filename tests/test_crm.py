@@ -201,11 +201,6 @@ def test_relation_date_of_a_plain_name_in_crm_upcoming(s: Session) -> None:
     assert found[0][0].date_id == row.id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: contacts._relation_names names a relation by rel.kind, so a custom relation "
-    "('godchild') reads \"Maria Berg's custom Leo\" instead of its label",
-)
 def test_relation_date_of_a_custom_relation_uses_its_label(s: Session) -> None:
     p = boss(s)
     maria = person_of(s, p, "Maria Berg")
@@ -485,11 +480,6 @@ def test_relation_refusals(s: Session) -> None:
     assert len(s.exec(select(Relation)).all()) == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: add_relation's duplicate check compares the unstripped custom label, but the "
-    "label is stored stripped: ' godmother ' adds a second identical godmother relation",
-)
 def test_custom_relation_duplicate_with_padded_label_refused(s: Session) -> None:
     p = boss(s)
     anna = person_of(s, p, "Anna Lind")
@@ -774,11 +764,6 @@ def test_dossier_person_fields(s: Session, world: SimpleNamespace) -> None:
     assert w.hidden_task.id in [t.id for t in everything.open_tasks]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Person.lines() formats last_contacted and interaction times as UTC dates, not "
-    "in the principal's zone: a call at 00:30 Stockholm on 25 Nov reads as 2026-11-24",
-)
 def test_dossier_dates_of_contact_are_local_days(s: Session) -> None:
     p = boss(s)
     anna = person_of(s, p, "Anna Lind")
@@ -944,12 +929,6 @@ def test_find_duplicate_names(s: Session, first: str, second: str, reason: str |
     assert _pairs(s, p) == ({(first, second): reason} if reason else {})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: duplicates.find groups phones by exact ContactPhone.digits, but phone_digits "
-    "keeps the country code of '+46 …' numbers, so '+46 70 123 45 67' and '070-123 45 67' "
-    "(the same number for contacts.same_number/find_by_phone) are not reported",
-)
 def test_find_duplicates_same_phone_with_and_without_country_code(s: Session) -> None:
     p = boss(s)
     person_of(s, p, "Per Svensson", phones=["+46 70 123 45 67"])
@@ -1146,11 +1125,6 @@ def test_merge_refusals(s: Session) -> None:
     assert s.get(Contact, twin.id) is not None and s.get(Contact, anna.id) is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: duplicates.merge moves the other's relations as they are, so when both records "
-    "have the same relation to a third contact the kept one ends up with it twice",
-)
 def test_merge_collapses_the_same_relation_to_a_third_contact(s: Session) -> None:
     p = boss(s)
     keep = person_of(s, p, "Maria Berg")
@@ -1164,11 +1138,6 @@ def test_merge_collapses_the_same_relation_to_a_third_contact(s: Session) -> Non
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: duplicates.merge moves every important date, so two records of one person "
-    "with the same birthday leave two birthday rows: crm.upcoming tells it twice",
-)
 def test_merge_collapses_the_same_birthday(s: Session) -> None:
     p = boss(s)
     keep = person_of(s, p, "Maria Berg", birthday="1980-11-27")

@@ -319,9 +319,12 @@ def _relation_names(session: Session, ids: list[int]) -> dict[int, str]:
     for rel in session.exec(select(Relation).where(col(Relation.id).in_(ids))).all():
         if rel.id is None:
             continue
+        from pa_tui.services.relations import label_of
+
+        label = label_of(rel, forward=True)  # a custom relation reads as its label: godchild
         if rel.other_name:
-            result[rel.id] = f"{rel.kind} {rel.other_name}"
+            result[rel.id] = f"{label} {rel.other_name}"
         elif rel.other_contact_id:
             other = session.get(Contact, rel.other_contact_id)
-            result[rel.id] = f"{rel.kind} {other.name if other else '?'}"
+            result[rel.id] = f"{label} {other.name if other else '?'}"
     return result

@@ -24,7 +24,7 @@ from pa_tui.models import (
 from pa_tui.services import contacts, relations
 from pa_tui.services.anniversaries import next_anniversary
 from pa_tui.services.ids import parse_id
-from pa_tui.services.timeutil import local_today
+from pa_tui.services.timeutil import as_utc, local_today, utc_to_local
 
 LAST_INTERACTIONS = 5
 DATES_AHEAD = 60
@@ -44,6 +44,10 @@ class Person:
     cadence_days: int | None = None
     open_tasks: list[Task] = field(default_factory=list)
     open_requests: list[Request] = field(default_factory=list)
+    zone: str = "UTC"  # the principal's: dates are read in it
+
+    def _local(self, instant: datetime) -> datetime:
+        return utc_to_local(as_utc(instant), self.zone)
 
     def lines(self, *, privacy: bool = False) -> list[tuple[str, str]]:
         """(label, value) pairs in reading order; privacy keeps only role and organisation."""
@@ -58,10 +62,10 @@ class Person:
         out += [(link.label, link.name) for link in self.links]
         out += [(f"{when:%a %d %b}", what) for when, what in self.dates]
         if self.last_contacted:
-            out.append(("last contact", f"{self.last_contacted:%Y-%m-%d}"))
+            out.append(("last contact", f"{self._local(self.last_contacted):%Y-%m-%d}"))
         if self.cadence_days:
             out.append(("keep in touch", f"every {self.cadence_days} days"))
-        out += [(f"{i.at:%Y-%m-%d} {i.kind}", i.summary) for i in self.interactions]
+        out += [(f"{self._local(i.at):%Y-%m-%d} {i.kind}", i.summary) for i in self.interactions]
         out += [(f"t{t.id}", t.title) for t in self.open_tasks]
         out += [(f"r{r.id}", r.subject) for r in self.open_requests]
         if c.notes:
@@ -76,7 +80,7 @@ def person(
 
     cid = contact.id or 0
     today = local_today(now, zone)
-    found = Person(contact)
+    found = Person(contact, zone=zone)
     found.emails = [e.value for e in contacts.emails_of(session, cid)]
     found.phones = [p.value for p in contacts.phones_of(session, cid)]
     found.links = relations.links_of(session, cid)

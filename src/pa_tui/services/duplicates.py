@@ -25,6 +25,7 @@ from pa_tui.models import (
     Request,
     Task,
 )
+from pa_tui.services.phones import same_number
 from pa_tui.services.screening import fold
 
 NAME_SIMILARITY = 0.88
@@ -64,15 +65,19 @@ def find(session: Session, principal: Principal) -> list[Pair]:
     for value, ids in by_email.items():
         for other in sorted(set(ids))[1:]:
             pair(min(ids), other, f"same email {value}")
-    by_phone: dict[str, list[int]] = defaultdict(list)
+    # Phones: grouped by their last 7 digits, then compared whatever the format
+    # (+46 70 123 45 67 == 070-123 45 67).
+    by_tail: dict[str, list[ContactPhone]] = defaultdict(list)
     for p in session.exec(
         select(ContactPhone).where(col(ContactPhone.contact_id).in_(list(people)))
     ):
-        if len(p.digits) >= 6:
-            by_phone[p.digits].append(p.contact_id)
-    for digits, ids in by_phone.items():
-        for other in sorted(set(ids))[1:]:
-            pair(min(ids), other, f"same phone …{digits[-4:]}")
+        if len(p.digits) >= 7:
+            by_tail[p.digits[-7:]].append(p)
+    for tail, phones in by_tail.items():
+        for i, a in enumerate(phones):
+            for b in phones[i + 1 :]:
+                if a.contact_id != b.contact_id and same_number(a.value, b.value):
+                    pair(a.contact_id, b.contact_id, f"same phone …{tail[-4:]}")
     # Names: exact folded match by key, and close spellings within the same first letter
     # (a blocking key keeps this far from n² on a large address book).
     blocks: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -146,12 +151,12 @@ def merge(session: Session, keep: Contact, other: Contact) -> dict[str, int]:
             e.contact_id = kid
             session.add(e)
             moved["contact_email"] = moved.get("contact_email", 0) + 1
-    phones = {
-        p.digits
+    phones = [
+        p.value
         for p in session.exec(select(ContactPhone).where(col(ContactPhone.contact_id) == kid))
-    }
+    ]
     for p in session.exec(select(ContactPhone).where(col(ContactPhone.contact_id) == oid)).all():
-        if p.digits in phones:
+        if any(same_number(p.value, kept) for kept in phones):
             session.delete(p)
         else:
             p.contact_id = kid
@@ -204,6 +209,8 @@ def merge(session: Session, keep: Contact, other: Contact) -> dict[str, int]:
             session.add(row)
         if rows:
             moved[f"{model.__tablename__}.{column}"] = len(rows)
+    _collapse_relations(session, kid)
+    _collapse_dates(session, kid)
     for name in ("given_name", "family_name", "org", "role", "external_uid"):
         if not getattr(keep, name) and getattr(other, name):
             setattr(keep, name, getattr(other, name))
@@ -221,3 +228,27 @@ def merge(session: Session, keep: Contact, other: Contact) -> dict[str, int]:
     session.delete(other)
     session.flush()
     return moved
+
+
+def _collapse_relations(session: Session, contact_id: int) -> None:
+    """Both had the same relation (colleague of Zed): keep one."""
+    seen: set[tuple[object, ...]] = set()
+    mine = (col(Relation.contact_id) == contact_id) | (col(Relation.other_contact_id) == contact_id)
+    for rel in session.exec(select(Relation).where(mine).order_by(col(Relation.id))).all():
+        key = (rel.contact_id, rel.kind, rel.label, rel.other_contact_id, rel.other_name)
+        if key in seen:
+            session.delete(rel)
+        seen.add(key)
+    session.flush()
+
+
+def _collapse_dates(session: Session, contact_id: int) -> None:
+    """Both had the same birthday: keep one, so it is told (and reminded of) once."""
+    seen: set[tuple[object, ...]] = set()
+    mine = col(ImportantDate.contact_id) == contact_id
+    for d in session.exec(select(ImportantDate).where(mine).order_by(col(ImportantDate.id))).all():
+        key = (d.relation_id, d.kind, d.label, d.month, d.day, d.year)
+        if key in seen:
+            session.delete(d)
+        seen.add(key)
+    session.flush()

@@ -72,9 +72,10 @@ def add_relation(
         same_other = (other is not None and link.contact_id == other.id) or (
             other is None and link.contact_id is None and link.name == (other_name or "").strip()
         )
-        if same_other and link.label == label_of(
-            Relation(contact_id=0, kind=kind, label=label), forward=True
-        ):
+        wanted = label_of(
+            Relation(contact_id=0, kind=kind, label=(label or "").strip()), forward=True
+        )
+        if same_other and link.label == wanted:
             raise PaError(f"{contact.name} already has {link.label} {link.name}")
     rel = Relation(
         contact_id=contact.id or 0,
