@@ -140,8 +140,9 @@ async def test_days_computed_ahead_never_show_stale_lines(store: Store, make_app
         # Another process's write: the live refresh bumps the generation the same way.
         with store.write() as session:
             me = principals.default_principal(session)
+            start, end = datetime(2026, 11, 27, 8), datetime(2026, 11, 27, 8, 30)
             events.create_event(session, principal=me, title="Dentist", now=NOW, tz=ZONE,
-                                start_local=datetime(2026, 11, 27, 8), end_local=datetime(2026, 11, 27, 8, 30))  # fmt: skip
+                                start_local=start, end_local=end)  # fmt: skip
         app.write_generation += 1  # what _poll_changes does on a new data_version
         await pilot.press("l")
         await settle(app, pilot)
