@@ -312,14 +312,14 @@ def test_date_reminders_one_task_per_date_once_a_year(s: Session) -> None:
 
     made = crm.date_reminders(s, p, now=NOW)
     assert [text for text, _ in made] == [
-        "Dag Gift: wedding (20 years) today",
+        "Dag Gift: wedding (20 years) on Wed 25 Nov",
         "Anna Lind turns 40 on Fri 27 Nov",
         "Bo Ek's birthday on Wed 02 Dec",
     ]
     rows = _dates_tasks(s)
     assert [t.id for t in rows] == [tid for _, tid in made]
     assert [t.title for t in rows] == [
-        "Remember: Dag Gift: wedding (20 years) today",
+        "Remember: Dag Gift: wedding (20 years) on Wed 25 Nov",
         "Gift: Anna Lind turns 40 on Fri 27 Nov",
         "Gift: Bo Ek's birthday on Wed 02 Dec",
     ]
@@ -338,7 +338,7 @@ def test_date_reminders_one_task_per_date_once_a_year(s: Session) -> None:
 
     # The confidential contact only when asked, and the task is confidential too.
     secret = crm.date_reminders(s, p, now=NOW, include_confidential=True)
-    assert [text for text, _ in secret] == ["Eva Hemlig's birthday is tomorrow"]
+    assert [text for text, _ in secret] == ["Eva Hemlig's birthday on Thu 26 Nov"]
     assert s.get(Task, secret[0][1]).confidential  # type: ignore[union-attr]
     assert crm.date_reminders(s, p, now=NOW, include_confidential=True) == []
 

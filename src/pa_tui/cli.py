@@ -259,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import re
+
     args_list = list(sys.argv[1:] if argv is None else argv)
     db, rest = _split_db(args_list)
     if rest and rest[0] in CAPTURE_COMMANDS:
@@ -266,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_capture(rest, db=db)
     parser = build_parser()
+    # "--12-07" (a date without a year, vCard style) is never an option: let argparse see it
+    # as the value it is ("--birthday --12-07", "pa contact date c1 birthday --12-07").
+    args_list = [a[2:] if re.fullmatch(r"--\d{1,2}-\d{1,2}", a) else a for a in args_list]
     args = parser.parse_args(args_list)
     if args.command is None:
         return _run_app(args.db)

@@ -132,7 +132,10 @@ def _crm(store: Store, principal: Principal, now: datetime, args: argparse.Names
         target = _contact(session, principal, args.target)
         if args.action == "relate":
             other = None
-            if not args.plain:
+            term = args.other.strip()
+            if term[:1].lower() == "c" and term[1:].isdigit():
+                other = _contact(session, principal, term)  # an id is never a plain name
+            elif not args.plain:
                 found = contacts.match_contacts(session, principal, args.other)
                 other = found[0] if len(found) == 1 else None
             rel = relations.add_relation(
@@ -157,9 +160,7 @@ def _crm(store: Store, principal: Principal, now: datetime, args: argparse.Names
         elif args.action == "log":
             at = now
             if args.at:
-                from pa_tui.commands.queue import parse_when
-
-                at = parse_when(args.at, now, principal.tz)
+                at = parse_past(args.at, now, principal.tz)
             item = crm.log_interaction(
                 session,
                 target,
@@ -195,3 +196,27 @@ def _crm(store: Store, principal: Principal, now: datetime, args: argparse.Names
             message = f"merged c{other.id} into c{target.id} {target.name}: {total} links moved"
     line(message)
     return 0
+
+
+def parse_past(text: str, now: datetime, zone: str) -> datetime:
+    """When something happened: "yesterday", "mon" (the last Monday), "24 nov" (this year's),
+    "mon 3pm". The capture grammar reads dates forward; a past event is the latest match."""
+    from datetime import time, timedelta
+
+    from pa_tui.commands.queue import parse_when
+    from pa_tui.services.timeutil import local_to_utc, local_today, utc_to_local
+
+    today = local_today(now, zone)
+    words = text.strip().lower().split()
+    if words and words[0] in ("yesterday", "today"):
+        day = today - timedelta(days=1 if words[0] == "yesterday" else 0)
+        rest = " ".join(words[1:])
+        clock = utc_to_local(parse_when(rest, now, zone), zone).time() if rest else time(12)
+        return local_to_utc(datetime.combine(day, clock), zone)
+    wall = utc_to_local(parse_when(text, now, zone), zone)
+    if wall.date() > today:
+        if (wall.date() - today).days <= 7:
+            wall -= timedelta(days=7)  # a weekday: the last one, not the next
+        else:
+            wall = wall.replace(year=wall.year - 1)  # a day and month: this year's
+    return local_to_utc(wall, zone)

@@ -188,7 +188,13 @@ def overdue_touches(
 # ---- important dates, told as sentences
 
 
-def sentence(item: UpcomingDate, today: date, relation_of: dict[int, str] | None = None) -> str:
+def sentence(
+    item: UpcomingDate,
+    today: date,
+    relation_of: dict[int, str] | None = None,
+    *,
+    absolute: bool = False,
+) -> str:
     """ "Maria Berg's child Leo turns 10 on Fri 27 Nov" / "Anna's birthday is today"."""
     owner = item.contact.name
     who = f"{owner}'s {item.relation_name}" if item.relation_name else owner
@@ -196,6 +202,8 @@ def sentence(item: UpcomingDate, today: date, relation_of: dict[int, str] | None
         who = f"{owner} ({relation_of[item.contact.id]})"
     delta = (item.when - today).days
     when = "today" if delta == 0 else "tomorrow" if delta == 1 else f"on {item.when:%a %d %b}"
+    if absolute:  # a task title outlives the day it was made on
+        delta, when = 2, f"on {item.when:%a %d %b}"
     if item.kind == "birthday":
         if item.turns is not None:
             return f"{who} turns {item.turns} {when}"
@@ -231,6 +239,14 @@ def upcoming(
     return [(item, sentence(item, today, relation_of)) for item in found]
 
 
+def relation_of_item(session: Session, item: UpcomingDate) -> dict[int, str]:
+    cid = item.contact.id
+    if cid is None or item.relation_name:
+        return {}
+    links = [link for link in relations.links_of(session, cid) if link.contact_id]
+    return {cid: links[0].phrase()} if links else {}
+
+
 def date_reminders(
     session: Session,
     principal: Principal,
@@ -251,6 +267,7 @@ def date_reminders(
         if item.date_id is None or session.get(ReminderLog, key) is not None:
             continue
         verb = "Gift" if item.kind == "birthday" else "Remember"
+        text = sentence(item, today, relation_of_item(session, item), absolute=True)
         task = tasks.create_task(
             session,
             principal=principal,

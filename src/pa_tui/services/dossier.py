@@ -189,7 +189,8 @@ def for_term(
             contact = session.get(Contact, number)
             if contact is None:
                 raise NotFound(f"no contact c{number}")
-            return _dossier(session, principal, contact.name, [contact], now, include_confidential)
+            title = contact.name if include_confidential or not contact.confidential else term
+            return _dossier(session, principal, title, [contact], now, include_confidential)
     people = find_people(session, principal, term)
     return _dossier(session, principal, term, people[:5], now, include_confidential)
 
