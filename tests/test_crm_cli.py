@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlmodel import Session
 
 from conftest import NOW, ZONE, Result, run_pa
