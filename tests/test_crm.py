@@ -345,7 +345,7 @@ def test_date_reminders_one_task_per_date_once_a_year(s: Session) -> None:
     # Next year the same dates make new tasks.
     next_year = crm.date_reminders(s, p, now=NOW + timedelta(days=365))
     assert [text for text, _ in next_year] == [
-        "Dag Gift: wedding (21 years) today",
+        "Dag Gift: wedding (21 years) on Thu 25 Nov",
         "Anna Lind turns 41 on Sat 27 Nov",
         "Bo Ek's birthday on Thu 02 Dec",
     ]
