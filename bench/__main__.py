@@ -426,6 +426,12 @@ def main() -> int:
     results["6 agenda engine (2,000 series + 20,000 events; targets: week 100 ms, year 1 s)"] = (
         agenda.measure(agenda_store, 10 if quick else 30, summary)
     )
+    print("imports…", file=sys.stderr)
+    from bench import imports
+
+    results["7 import (fresh store, one transaction)"] = imports.measure(
+        CACHE, summary, 1 if quick else 3
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(markdown(results))

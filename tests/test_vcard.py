@@ -456,6 +456,8 @@ def test_trailing_equals_outside_qp_is_no_soft_break() -> None:
         ("us-ascii", "plain=20text", "plain text"),
         ("x-unknown-charset", "=C3=A9", "é"),  # an unknown name falls back to UTF-8
         ("utf-8", "bad=80byte", "bad\ufffdbyte"),  # undecodable bytes are replaced, not fatal
+        ("idna", "=C3=A9", "é"),  # a codec that cannot decode with replacement: UTF-8 too
+        ("hex", "=C3=A9", "é"),  # not a text encoding
     ],
 )
 def test_qp_charsets(charset: str, qp: str, text: str) -> None:
@@ -531,6 +533,7 @@ def test_control_characters_are_kept_as_data() -> None:
         ("TEL;TYPE=pager:1", "other"),
         ("TEL:1", "other"),
         ("TEL;VALUE=uri;TYPE=work:tel:1", "work"),
+        ("TEL;VALUE=URI;TYPE=work:TEL:1", "work"),
     ],
 )
 def test_phone_parameter_forms(line: str, kind: str) -> None:
@@ -632,6 +635,13 @@ def test_phone_kind_from_apple_label() -> None:
         "item3.TEL:3\r\nitem3.X-ABLabel:_$!<AssistantPhone>!$_"
     )
     assert card.phones == [("mobile", "1"), ("fax", "2"), ("other", "3")]
+    card = one(
+        "item1.EMAIL:a@b\r\nitem1.X-ABLabel:Work\r\n"
+        "item2.EMAIL:c@d\r\nitem2.X-ABLabel:Network admin\r\n"
+        "item3.TEL:4\r\nitem3.X-ABLabel:home cell"
+    )
+    assert card.emails == [("work", "a@b"), ("other", "c@d")]
+    assert card.phones == [("mobile", "4")]
 
 
 # --------------------------------------------------------------------------- dates
@@ -697,6 +707,7 @@ def test_anniversary_properties(prop: str) -> None:
         ("RELATED;TYPE=friend;VALUE=text:Bo", ("custom:friend", "Bo")),
         ("RELATED;TYPE=Sibling;VALUE=text:Bo", ("custom:sibling", "Bo")),
         ("RELATED:mailto:bo@example.com", ("custom:related", "bo@example.com")),
+        ("RELATED;VALUE=text:mailto:bo", ("custom:related", "mailto:bo")),
         ("X-EVOLUTION-SPOUSE:Maria", ("spouse", "Maria")),
         ("X-EVOLUTION-MANAGER:Big Blue", ("reports-to", "Big Blue")),
         ("X-EVOLUTION-ASSISTANT:Little Red", ("assistant", "Little Red")),
@@ -707,6 +718,11 @@ def test_anniversary_properties(prop: str) -> None:
 )
 def test_relation_properties(line: str, expected: tuple[str, str]) -> None:
     assert one(line).related == [expected]
+
+
+def test_scheme_prefix_is_kept_in_text_values() -> None:
+    card = one("TEL:tel:1\r\nEMAIL:mailto:a@b")
+    assert (card.phones, card.emails) == ([("other", "tel:1")], [("other", "mailto:a@b")])
 
 
 def test_empty_relation_is_skipped() -> None:
@@ -1014,3 +1030,49 @@ def test_random_text_in_every_text_field(text: str) -> None:
     )
     (again,) = read(write_cards([card]))
     assert comparable([again]) == comparable([card])
+
+
+PIECES = st.sampled_from(
+    [
+        "BEGIN:VCARD",
+        "END:VCARD",
+        "VERSION:2.1",
+        "VERSION:4.0",
+        "AGENT:",
+        "FN:Ann",
+        "N:a;b",
+        "NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=iso-8859-1:a=",
+        "=E9=",
+        "=",
+        " folded",
+        "\tfolded",
+        "",
+        "no colon",
+        "item1.X-ABLabel:_$!<Spouse>!$_",
+        "item1.X-ABRELATEDNAMES:M",
+        'TEL;TYPE="a,b;c:1',
+        "BDAY:--0229",
+        "PHOTO;ENCODING=b:@@==",
+        "NOTE;ENCODING=b;CHARSET=x:abc",
+        "RELATED;TYPE=:x",
+        "X-FCENCODED-ZZ:1",
+        "X-FCENCODED-582D46432D52656C617465644E616D6573:1",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(PIECES | TEXT, max_size=12),
+    ends=st.lists(st.sampled_from(["\r\n", "\n", "\r", "\r\r\n"]), min_size=1),
+)
+def test_any_input_gives_cards_or_a_vcard_error(pieces: list[str], ends: list[str]) -> None:
+    text = "".join(piece + ends[i % len(ends)] for i, piece in enumerate(pieces))
+    try:
+        cards = read(text)
+    except VCardError as exc:
+        assert re.match(r"t\.vcf:[1-9][0-9]*: ", str(exc))
+        assert "\n" not in str(exc)
+    else:
+        assert cards
+        assert all(card.name and card.version in ("2.1", "3.0", "4.0") for card in cards)

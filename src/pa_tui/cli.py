@@ -244,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=7)
     common(p)
 
+    p = sub.add_parser("import", help="import .ics, .vcf, Taskwarrior JSON or CSV files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("ics", "vcf", "taskwarrior", "csv"))
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    common(p, conf=False)
+    p = sub.add_parser("export", help="export events, tasks or contacts")
+    p.add_argument("what", choices=("events", "tasks", "contacts"))
+    p.add_argument("--format", required=True, choices=("ics", "vcf", "json", "csv"))
+    p.add_argument("--out", metavar="FILE", help="write here (0600) instead of stdout")
+    common(p, json=False)
+
     p = sub.add_parser("brief", help="the day at a glance")
     p.add_argument("--md", action="store_true", help="Markdown output")
     common(p)
@@ -320,6 +331,8 @@ _MODULES = {
     "queue": "queue",
     "dossier": "people",
     "dates": "people",
+    "import": "interop",
+    "export": "interop",
     "report": "report",
     "free": "free",
     "remind": "remind",
