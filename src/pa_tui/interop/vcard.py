@@ -46,9 +46,8 @@ class Card:
     line: int  # line number of BEGIN:VCARD in the file (1-based, physical lines)
     version: str  # "2.1" | "3.0" | "4.0"
     uid: str | None = None
-    name: str = (
-        ""  # FN; else built from N (given family); else ORG; else first EMAIL; else "(no name)"
-    )
+    # FN; else built from N (given family); else ORG; else first EMAIL; else "(no name)"
+    name: str = ""
     given_name: str | None = None
     family_name: str | None = None
     org: str | None = None  # first ORG component (department dropped)
@@ -105,19 +104,24 @@ def _quoted_printable(text: str) -> bool | None:
     return None if end < 0 else "QUOTED-PRINTABLE" in text[:end].upper()
 
 
+# A QP value that wrongly ends in "=" must not swallow the card's END:VCARD.
+_CARD_EDGE = re.compile(r"(?:BEGIN|END):VCARD\s*", re.IGNORECASE)
+
+
 def _logical_lines(text: str) -> list[tuple[int, str]]:
     """Unfold physical lines into (starting physical line number, logical line).
 
     A line starting with a space or tab continues the previous one (that one character is
     dropped); in a QUOTED-PRINTABLE value a line ending with "=" continues on the next line
-    whatever it starts with (a soft line break). Blank lines are dropped.
+    whatever it starts with (a soft line break), unless that line is BEGIN:VCARD or END:VCARD.
+    Blank lines are dropped.
     """
     lines: list[tuple[int, list[str]]] = []
     current: list[str] = []
     qp: bool | None = None  # the current logical line is QUOTED-PRINTABLE (None: not known yet)
     soft_break = False
     for number, physical in enumerate(_BREAK.split(text), start=1):
-        if soft_break:
+        if soft_break and not _CARD_EDGE.fullmatch(physical):
             segment = physical
         elif physical == "":
             continue
