@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from pa_tui.interop.exporter import export
 
-    with store.read() as session:
+    # A write transaction: rows made in pa-tui get the UID the export gives them.
+    with store.write() as session:
         found = export(
             session,
             principal,

@@ -145,7 +145,11 @@ def _table(fmt: str, rows: list[Any], fields: tuple[str, ...]) -> str:
 
 
 def _uid(kind: str, row: Any) -> str:
-    return row.external_uid or f"pa-tui-{kind}-{row.id}@pa-tui"
+    """The row's UID; one made here is stored on the row (the export runs in a write
+    transaction), so importing the export again updates instead of duplicating."""
+    if not row.external_uid:
+        row.external_uid = f"pa-tui-{kind}-{row.id}@pa-tui"
+    return str(row.external_uid)
 
 
 def _dt(wall: datetime | None, tz: str | None) -> Any:
@@ -322,7 +326,9 @@ def _card(session: Session, c: Contact) -> Any:
     extra = c.extra or {}
     card.categories = list(extra.get("categories", []))
     card.addresses = [tuple(a) for a in extra.get("addresses", [])]
-    card.uid = c.external_uid or card_uid(card)
+    if not c.external_uid:
+        c.external_uid = card_uid(card)  # kept, so a re-import of this export matches it
+    card.uid = c.external_uid
     return card
 
 

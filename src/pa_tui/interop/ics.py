@@ -58,6 +58,7 @@ class IcsTodo:
     priority: int = 4
     tags: list[str] = field(default_factory=list)
     rrule: str | None = None
+    until_date: date | None = None
     completed_at: datetime | None = None
     confidential: bool = False
     location: str | None = None
@@ -156,6 +157,10 @@ def read(data: bytes, path: str, *, default_zone: str) -> IcsFile:
                     found = _event(comp, line, display, out.skipped)
                     if found is not None:
                         out.events.append(found)
+                elif comp.get("RECURRENCE-ID") is not None:
+                    # One occurrence of a recurring to-do (Thunderbird writes the completed
+                    # one): pa-tui keeps the series, whose next one comes on completion.
+                    out.skipped.append(f"line {line}: VTODO occurrence (the series is kept)")
                 else:
                     out.todos.append(_todo(comp, line, default_zone))
             except (ValueError, TypeError, KeyError) as exc:
@@ -360,6 +365,13 @@ def _todo(comp: Any, line: int, default_zone: str) -> IcsTodo:
             for k, vals in rule.items()
             if k != "UNTIL"
         )
+        until = rule.get("UNTIL")
+        if until:
+            end = until[0] if isinstance(until, list) else until
+            if isinstance(end, datetime):
+                aware = end if end.tzinfo else end.replace(tzinfo=ZoneInfo(default_zone))
+                end = aware.astimezone(ZoneInfo(default_zone)).date()
+            todo.until_date = end
     if comp.get("COMPLETED") is not None:
         done = comp.decoded("COMPLETED")
         if isinstance(done, datetime):

@@ -87,7 +87,13 @@ def import_files(
 
             _contacts(session, principal, vcard.read_cards(data, path), now, summary)
         elif kind == "taskwarrior":
-            _tasks(session, principal, taskwarrior.read(data, path, summary.skipped), now, summary)
+            _tasks(
+                session,
+                principal,
+                taskwarrior.read(data, path, summary.skipped, principal.tz),
+                now,
+                summary,
+            )
         elif kind == "csv":
             from pa_tui.interop import csvfile
 
@@ -149,7 +155,7 @@ def _events(
     session.flush()
     for uid, (row, ev) in rows.items():
         if ev.attendees:
-            _attendees(session, principal, row, ev, now, new=uid in made)
+            _attendees(session, principal, row, ev, now, summary, new=uid in made)
     for ov in overrides:
         parent = rows.get(ov.uid)
         if parent is None:
@@ -239,6 +245,7 @@ def _attendees(
     row: Event,
     ev: ics.IcsEvent,
     now: datetime,
+    summary: Summary,
     *,
     new: bool = False,
 ) -> None:
@@ -255,6 +262,7 @@ def _attendees(
         ).first()
         if owner is None:
             label = (name or "").strip() or email.split("@", 1)[0]
+            summary.add("contacts", created=True)  # an attendee nobody had on file
             owner = contacts.create_contact(
                 session, principal=principal, name=label, now=now, emails=[email]
             )
@@ -286,6 +294,7 @@ def _todos(
             priority=todo.priority,
             tags=todo.tags,
             rrule=todo.rrule,
+            until_date=todo.until_date,
             completed_at=todo.completed_at,
             confidential=todo.confidential,
             location=todo.location,
@@ -319,6 +328,7 @@ def _tasks(
         row.project = item.project
         row.tags = " ".join(item.tags) or None
         row.rrule = item.rrule
+        row.until_date = item.until_date
         row.completed_at = item.completed_at
         row.confidential = item.confidential
         row.location = item.location

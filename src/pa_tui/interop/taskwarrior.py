@@ -78,6 +78,7 @@ class TaskItem:
     project: str | None = None
     tags: list[str] = field(default_factory=list)
     rrule: str | None = None
+    until_date: date | None = None
     completed_at: datetime | None = None
     confidential: bool = False
     location: str | None = None
@@ -114,15 +115,28 @@ def _objects(text: str, path: str) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def read(data: bytes, path: str, skipped: list[str]) -> list[TaskItem]:
+def read(data: bytes, path: str, skipped: list[str], zone: str = "UTC") -> list[TaskItem]:
     """Every task of the export; a UUID seen twice keeps its last version (backlog files list
-    each modification) and says so in `skipped`."""
+    each modification) and says so in `skipped`. A recurring series is its template (status
+    recurring): the instances Taskwarrior made from it are skipped, since pa-tui makes the next
+    one on completion. Dates are read in `zone`, the principal's."""
     found: dict[str, TaskItem] = {}
-    for number, obj in _objects(decode(data, path), path):
+    objects = _objects(decode(data, path), path)
+    templates = {
+        str(o.get("uuid"))
+        for _, o in objects
+        if isinstance(o, dict) and o.get("status") == "recurring"
+    }
+    for number, obj in objects:
         if not isinstance(obj, dict):
             raise ImportFileError(f"{path}:{number}: expected a task object")
+        if obj.get("parent") and str(obj["parent"]) in templates:
+            skipped.append(
+                f"{path}:{number}: an instance of recurring task {str(obj['parent'])[:8]}"
+            )
+            continue
         try:
-            item = _item(obj)
+            item = _item(obj, zone)
         except (KeyError, ValueError, TypeError) as exc:
             raise ImportFileError(f"{path}:{number}: {exc}") from None
         if item.uid in found:
@@ -132,7 +146,18 @@ def read(data: bytes, path: str, skipped: list[str]) -> list[TaskItem]:
     return list(found.values())
 
 
-def _item(obj: dict[str, Any]) -> TaskItem:
+def _day(value: str, zone: str) -> date:
+    """A Taskwarrior instant as a day in the principal's zone; midnight UTC is a date as typed
+    (`task add due:2026-12-01` exports 20261201T000000Z)."""
+    from zoneinfo import ZoneInfo
+
+    instant = stamp(value)
+    if instant.time() == datetime.min.time():
+        return instant.date()
+    return instant.astimezone(ZoneInfo(zone)).date()
+
+
+def _item(obj: dict[str, Any], zone: str = "UTC") -> TaskItem:
     if not obj.get("uuid"):
         raise ValueError("task without uuid")
     if not str(obj.get("description", "")).strip():
@@ -145,11 +170,13 @@ def _item(obj: dict[str, Any]) -> TaskItem:
     item.tags = [str(t).lower() for t in obj.get("tags", []) if str(t).strip()]
     if obj.get("due"):
         due = stamp(obj["due"])
-        item.due_date = due.date()
+        item.due_date = _day(obj["due"], zone)
         # A midnight-UTC due is a date-only due in practice (task add due:2026-12-01).
         item.due_at = None if due.time() == datetime.min.time() else due
     if obj.get("scheduled") or obj.get("wait"):
-        item.sched_date = stamp(obj.get("scheduled") or obj["wait"]).date()
+        item.sched_date = _day(obj.get("scheduled") or obj["wait"], zone)
+    if obj.get("until"):
+        item.until_date = _day(obj["until"], zone)
     if obj.get("end") and item.status == "done":
         item.completed_at = stamp(obj["end"])
     if obj.get("recur"):
@@ -178,7 +205,7 @@ def export(tasks: list[Any]) -> str:
     rows = []
     for t in tasks:
         obj: dict[str, Any] = {
-            "uuid": t.external_uid or _uuid_for(t),
+            "uuid": _keep_uuid(t),
             "description": t.title,
             "status": STATUS_OUT.get(t.status, "pending"),
             "entry": _fmt(t.created_at),
@@ -198,8 +225,17 @@ def export(tasks: list[Any]) -> str:
             obj["tags"] = t.tags.split()
         if t.completed_at is not None:
             obj["end"] = _fmt(t.completed_at)
-        if t.notes:
-            obj["annotations"] = [{"entry": _fmt(t.updated_at), "description": t.notes}]
+        # The "depends on:" line the import wrote is exported as the field itself.
+        notes = "\n".join(
+            line for line in (t.notes or "").splitlines() if not line.startswith("depends on: ")
+        )
+        if notes:
+            obj["annotations"] = [{"entry": _fmt(t.updated_at), "description": notes}]
+        depends = (t.extra or {}).get("depends")
+        if depends:
+            obj["depends"] = list(depends)
+        if t.until_date is not None:
+            obj["until"] = f"{t.until_date:%Y%m%d}T000000Z"
         recur = {v: k for k, v in RECUR.items()}.get(t.rrule or "")
         if recur:
             obj["recur"] = recur
@@ -215,7 +251,11 @@ def _fmt(value: datetime) -> str:
     return aware.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _uuid_for(task: Any) -> str:
+def _keep_uuid(task: Any) -> str:
+    """Taskwarrior needs a UUID: a task made in pa-tui gets one, kept on the row so that the
+    export imported again matches it (the exporter runs in a write transaction)."""
     import uuid
 
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"pa-tui:task:{task.id}"))
+    if not task.external_uid:
+        task.external_uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"pa-tui:task:{task.id}"))
+    return str(task.external_uid)
