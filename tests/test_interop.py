@@ -1024,24 +1024,9 @@ def test_tasks_round_trip_through_ics(
     assert_same_rows(task_rows(store, TASK_ICS_FIELDS), task_rows(other_store, TASK_ICS_FIELDS))
 
 
-DUE_DATE_BUG = (
-    "BUG: taskwarrior._item sets due_date to the UTC date of `due` (due.date()), not the date in "
-    "the principal's zone as the iCalendar reader and Task.due_date define it: a task due "
-    "2020-12-20T23:00Z (2020-12-21 00:00 in Stockholm) comes back with due_date 2020-12-20"
-)
-
-
 @pytest.mark.parametrize(
     ("kind", "name"),
-    [
-        pytest.param(
-            k,
-            n,
-            id=n,
-            marks=[] if n == "vtodo_thunderbird_completed_occurrence.ics" else [],
-        )
-        for k, n in TASK_SAMPLES
-    ],
+    [pytest.param(k, n, id=n) for k, n in TASK_SAMPLES],
 )
 def test_tasks_round_trip_through_taskwarrior_json(
     kind: str, name: str, store: Store, other_store: Store, tmp_path: Path
