@@ -134,8 +134,11 @@ class PaApp(App[None]):
         live_interval: float = 1.0,
         preview: Preview | None = None,
         reminder_interval: float = 30.0,
+        backup_dir: str | None = None,
     ) -> None:
         super().__init__()
+        # Where the daily backups go (`pa` passes the data dir's backups/; None: none made).
+        self.backup_dir = backup_dir
         self.ready = False  # the store is open and the principal read (main thread only)
         self.preview_lines: list[ListRow] | None = None
         self._preview = preview
@@ -202,8 +205,31 @@ class PaApp(App[None]):
 
             policy.seed_from_config(store, found, now=now_utc(found.tz))
         self._load_queue_config(store, now_utc(found.tz))
+        self._daily_backup(store, now_utc(found.tz))
         # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
         self._opened_principal = found
+
+    def _daily_backup(self, store: Store, now: datetime) -> None:
+        """Today's backup of the store if it has none yet, keeping the last [backup] keep
+        (default 7). It runs in the opening worker, by the online backup API."""
+        if self.backup_dir is None or store.target.sqlite_file is None:
+            return
+        from pathlib import Path
+
+        from pa_tui import backup
+        from pa_tui.config import load_backup_keep
+
+        try:
+            keep = load_backup_keep() if self._opener is not None else backup.KEEP_DAILY
+            if keep:
+                backup.daily(
+                    Path(store.target.sqlite_file),
+                    Path(self.backup_dir),
+                    today=now.date(),
+                    keep=keep,
+                )
+        except (PaError, OSError) as exc:
+            self._config_error = f"daily backup: {exc}"
 
     def _load_queue_config(self, store: Store, now: datetime) -> None:
         """[queue] rules, answer times and reply templates; copied into the store so captures
@@ -909,7 +935,13 @@ def run_app(db: str | None) -> int:
         return Store(target)
 
     preview = sqlite_preview(target.sqlite_file) if target.sqlite_file is not None else None
-    app = PaApp(opener, keymap=keymap, preview=preview)
+    # Daily backups beside the store (the data dir's backups/ for the default one).
+    backups = (
+        os.path.join(os.path.dirname(target.sqlite_file) or ".", "backups")
+        if target.sqlite_file is not None
+        else None
+    )
+    app = PaApp(opener, keymap=keymap, preview=preview, backup_dir=backups)
     try:
         app.run()
     finally:

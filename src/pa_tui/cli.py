@@ -263,6 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, default=0, help="rows per table (scales every table)")
     p.add_argument("--seed", type=int, default=7)
 
+    p = sub.add_parser("backup", help="a consistent copy of the store, safe while it is in use")
+    p.add_argument("path", nargs="?", help="file or folder (default: the data dir's backups/)")
+    p = sub.add_parser("restore", help="replace the store by a checked backup (kept aside first)")
+    p.add_argument("path")
+
     sub.add_parser("doctor", help="check the store")
     p = sub.add_parser("completion", help="print a shell completion script")
     p.add_argument("shell", choices=("bash", "zsh"))
@@ -340,6 +345,8 @@ _MODULES = {
     "trip": "trip",
     "demo": "demo",
     "doctor": "doctor",
+    "backup": "backup",
+    "restore": "backup",
     "completion": "completion",
 }
 

@@ -205,3 +205,20 @@ def load_queue(path: str | None = None) -> QueueConfig:
         tuple(templates),
         present="queue" in data,
     )
+
+
+def load_backup_keep(path: str | None = None) -> int:
+    """[backup] keep = N: daily backups the cockpit keeps (default 7; 0 turns them off)."""
+    from pa_tui.backup import KEEP_DAILY
+
+    file, data, text = load(path)
+    table = data.get("backup", {})
+    if not isinstance(table, dict):
+        raise PaError(f"{file}:{_line_of(text, '[backup]')}: [backup] must be a table")
+    for key, value in table.items():
+        where = f"{file}:{_key_line(text, key, table='backup')}"
+        if key != "keep":
+            raise PaError(f"{where}: unknown key {key!r} in [backup] (keep)")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise PaError(f"{where}: backup.keep must be a whole number of days, 0 or more")
+    return int(table.get("keep", KEEP_DAILY))
