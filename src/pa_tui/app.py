@@ -203,7 +203,12 @@ class PaApp(App[None]):
         if self._opener is not None:  # `pa` itself, not a test's store: the config may seed
             from pa_tui.services import policy
 
-            policy.seed_from_config(store, found, now=now_utc(found.tz))
+            try:
+                policy.seed_from_config(store, found, now=now_utc(found.tz))
+            except PaError as exc:
+                # A bad [schedule] is named; the principal starts without a policy (safe:
+                # nothing is booked that would not have been).
+                self._config_error = str(exc)
         self._load_queue_config(store, now_utc(found.tz))
         self._daily_backup(store, now_utc(found.tz))
         # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
@@ -920,7 +925,10 @@ def sqlite_preview(path: str, principal: str | None = None) -> Preview:
 def run_app(db: str | None) -> int:
     from pa_tui.config import load_keymap
 
-    keymap = load_keymap()  # syntax and types now; binding ids once the screens are loaded
+    # Syntax and types now (a file that is not TOML stops here with one line); binding ids once
+    # the screens are loaded: an unknown one is named in the cockpit, which then starts on its
+    # default keys (safe: nothing is remapped).
+    keymap = load_keymap()
     target = resolve_store(db)
     if target.sqlite_file is not None:
         # Before the screen takes over the terminal: a bad store is one line on stderr.
@@ -931,7 +939,11 @@ def run_app(db: str | None) -> int:
     def opener() -> Store:
         from pa_tui.store import Store
 
-        load_keymap(known=binding_ids())
+        try:
+            load_keymap(known=binding_ids())
+        except PaError as exc:
+            app._config_error = app._config_error or str(exc)
+            app.call_from_thread(app.set_keymap, {})
         return Store(target)
 
     preview = sqlite_preview(target.sqlite_file) if target.sqlite_file is not None else None
