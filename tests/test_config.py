@@ -37,3 +37,24 @@ def test_bad_config_stops_the_cockpit_with_one_line() -> None:
     assert r.code == 2
     assert r.err.startswith(f"pa: error: {path}:1: ")
     assert r.err.count("\n") == 1 and "Traceback" not in r.err
+
+
+async def test_cockpit_starts_on_defaults_when_schedule_or_queue_is_wrong(
+    store, isolated_env
+) -> None:
+    """A mistake in [schedule] or [queue] is named in a notification (file:line) and the cockpit
+    runs on the defaults for that part instead of refusing to start."""
+    from conftest import NOW, settle
+    from pa_tui.app import PaApp
+
+    path = _write('[schedule]\nhours = "someday 09-17"\n[queue]\nrules = ["nonsense"]\n')
+    app = PaApp(lambda: store, clock=lambda: NOW, live_interval=0, reminder_interval=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await settle(app, pilot)
+            if app.ready:
+                break
+        assert app.ready and app.startup_error is None
+        shown = [n.message for n in app._notifications]
+        assert any(m.startswith(f"{path}:2: ") for m in shown), shown
+        assert app.queue_config.rules == ()  # the defaults: no rules

@@ -161,7 +161,7 @@ class PaApp(App[None]):
         self.principal: Principal
         # A Store is used at once (tests); a callable opens it in a worker after the first frame.
         self._opener: Callable[[], Store] | None = None
-        self._config_error: str | None = None
+        self._config_errors: list[str] = []  # shown by _store_ready, on the main thread
         # Bumped by every write the app makes or sees (act, undo, redo, a live refresh): what
         # a screen computed ahead of time (Agenda's neighbouring days) is good while it holds.
         self.write_generation = 0
@@ -208,7 +208,7 @@ class PaApp(App[None]):
             except PaError as exc:
                 # A bad [schedule] is named; the principal starts without a policy (safe:
                 # nothing is booked that would not have been).
-                self._config_error = str(exc)
+                self._config_errors.append(str(exc))
         self._load_queue_config(store, now_utc(found.tz))
         self._daily_backup(store, now_utc(found.tz))
         # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
@@ -234,7 +234,7 @@ class PaApp(App[None]):
                     keep=keep,
                 )
         except (PaError, OSError) as exc:
-            self._config_error = f"daily backup: {exc}"
+            self._config_errors.append(f"daily backup: {exc}")
 
     def _load_queue_config(self, store: Store, now: datetime) -> None:
         """[queue] rules, answer times and reply templates; copied into the store so captures
@@ -245,7 +245,7 @@ class PaApp(App[None]):
             self.queue_config = queue_settings.sync_from_config(store, now=now)
         except PaError as exc:
             self.queue_config = queue_settings.QueueConfig()
-            self._config_error = str(exc)  # shown by _store_ready, on the main thread
+            self._config_errors.append(str(exc))
 
     # ---- lifecycle
     def on_mount(self) -> None:
@@ -316,9 +316,9 @@ class PaApp(App[None]):
         self.exit(return_code=2)
 
     def _store_ready(self) -> None:
-        if self._config_error:
-            self.notify(clean(self._config_error), severity="error", markup=False, timeout=10)
-            self._config_error = None
+        for message in self._config_errors:
+            self.notify(clean(message), severity="error", markup=False, timeout=10)
+        self._config_errors.clear()
         self.principal = self._opened_principal
         self.ready = True
         self.preview_lines = None
@@ -942,7 +942,7 @@ def run_app(db: str | None) -> int:
         try:
             load_keymap(known=binding_ids())
         except PaError as exc:
-            app._config_error = app._config_error or str(exc)
+            app._config_errors.append(str(exc))
             app.call_from_thread(app.set_keymap, {})
         return Store(target)
 
