@@ -210,11 +210,11 @@ class PaApp(App[None]):
                 # nothing is booked that would not have been).
                 self._config_errors.append(str(exc))
         self._load_queue_config(store, now_utc(found.tz))
-        self._daily_backup(store, now_utc(found.tz))
+        self._daily_backup(store, now_utc(found.tz), found.tz)
         # Set on the main thread by _store_ready, so a late preview cannot overwrite it.
         self._opened_principal = found
 
-    def _daily_backup(self, store: Store, now: datetime) -> None:
+    def _daily_backup(self, store: Store, now: datetime, zone: str) -> None:
         """Today's backup of the store if it has none yet, keeping the last [backup] keep
         (default 7). It runs in the opening worker, by the online backup API."""
         if self.backup_dir is None or store.target.sqlite_file is None:
@@ -230,7 +230,7 @@ class PaApp(App[None]):
                 backup.daily(
                     Path(store.target.sqlite_file),
                     Path(self.backup_dir),
-                    today=now.date(),
+                    today=local_today(now, zone),
                     keep=keep,
                 )
         except (PaError, OSError) as exc:

@@ -19,9 +19,13 @@ KEEP_DAILY = 7
 
 def _private_dir(path: Path) -> None:
     """A folder we create is 0700; an existing one (/tmp, a user's choice) is left as it is."""
-    if not path.is_dir():
-        path.mkdir(parents=True, mode=0o700)
-        os.chmod(path, 0o700)
+    missing = []
+    while not path.is_dir():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):  # every folder made here, parents too, whatever the umask
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)
 
 
 def backup(db: Path, dest: Path, *, folder: bool = False) -> Path:
@@ -84,6 +88,10 @@ def restore(backup_file: Path, db: Path) -> Path:
     kept aside as pa.db.before-restore-<time> first. Returns where it was kept."""
     check(backup_file)
     kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
+    n = 1
+    while kept.exists():  # two restores within a second: neither kept store is lost
+        n += 1
+        kept = db.with_name(f"{db.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}-{n}")
     if db.exists():
         backup(db, kept)
     _private_dir(db.parent)

@@ -162,6 +162,15 @@ def run_capture(argv: list[str], *, db: str | None = None) -> int:
     except _ServicesError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # sqlite3.OperationalError without importing sqlite3 up front
+        if type(exc).__name__ != "OperationalError":
+            raise
+        print(
+            f"{prog}: error: the store is busy ({clean(str(exc), single_line=True)}); "
+            "nothing written, try again",
+            file=sys.stderr,
+        )
+        return 2
     except Collides as exc:
         where = f"stdin:{exc.item.line_no}: " if exc.item.line_no else ""
         title = clean(exc.item.cap.title or "", single_line=True)
@@ -217,6 +226,10 @@ def _capture_fast(conn: Any, command: str, opts: Options) -> list[Result]:
         for item in items:
             _confidential(item, opts)
             name = item.cap.principal or opts.principal
+            if default is None and not opts.dry_run:
+                # Another first capture may have made the principal since the read above
+                # (before BEGIN IMMEDIATE): look again, now under the write lock.
+                default = capture_store.principal(conn, None)
             who = capture_store.principal(conn, name) if name else default
             if who is None:
                 if opts.dry_run:
@@ -331,10 +344,13 @@ def _capture_services(command: str, opts: Options, target: StoreTarget) -> list[
     except PaError as exc:
         raise _ServicesError(str(exc)) from None
     try:
-        with store.write() as session:
+        # Read what to capture (stdin may be a person typing) before taking the write lock:
+        # other writers must not wait on a keyboard.
+        with store.read() as session:
             default = principals.default_principal(session)
             zone = default.tz if default else machine_zone()
-            items = _read_items(command, opts, zone)
+        items = _read_items(command, opts, zone)
+        with store.write() as session:
             results: list[Result] = []
             for item in items:
                 _confidential(item, opts)

@@ -61,6 +61,15 @@ class Store:
                 raise
 
     def _ensure_schema(self) -> int:
+        # A current store needs no write lock: read the version first, so a command that only
+        # reads never waits on another's long write (a big `pa import`).
+        try:
+            with self.engine.connect() as conn:
+                current = _read_version(conn)
+        except (OperationalError, DatabaseError):
+            current = -1
+        if current == migrations.SCHEMA_VERSION:
+            return current
         try:
             with self._write_engine.connect() as conn:
                 version = _read_version(conn)

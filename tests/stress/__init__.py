@@ -1,0 +1,1 @@
+"""Reliability tests: concurrent writers, crashes, backups and restores, file permissions."""
