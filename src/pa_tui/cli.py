@@ -295,7 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except PaError as exc:
-        print(f"pa: error: {exc}", file=sys.stderr)
+        from pa_tui.services.textsafe import clean
+
+        print(f"pa: error: {clean(str(exc), single_line=True)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -61,6 +61,10 @@ def load(path: str | None = None) -> tuple[str, dict[str, object], str]:
         where = f"{file}:{m.group(1)}" if m else file
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise PaError(f"{where}: {message}") from None
+    except UnicodeDecodeError as exc:
+        with open(file, "rb") as fh:
+            line = fh.read()[: exc.start].count(b"\n") + 1
+        raise PaError(f"{file}:{line}: not UTF-8 (byte 0x{exc.object[exc.start]:02x})") from None
     except OSError as exc:
         raise PaError(f"{file}: cannot read: {exc.strerror}") from None
 
@@ -72,8 +76,9 @@ def load_keymap(path: str | None = None, known: set[str] | None = None) -> dict[
     if not isinstance(keys, dict):
         raise PaError(f"{file}:{_line_of(text, '[keys]')}: [keys] must be a table")
     keymap: dict[str, str] = {}
+    header = _key_line(text, "keys", table="keys")
     for binding_id, value in keys.items():
-        line = _line_of(text, binding_id)
+        line = _key_line(text, binding_id, header)
         if known is not None and binding_id not in known:
             raise PaError(
                 f"{file}:{line}: unknown binding id {binding_id!r} (see `?` in the cockpit)"
@@ -97,8 +102,9 @@ def load_schedule(path: str | None = None) -> dict[str, object]:
     table = data.get("schedule", {})
     if not isinstance(table, dict):
         raise PaError(f"{file}:{_line_of(text, '[schedule]')}: [schedule] must be a table")
+    header = _key_line(text, "schedule", table="schedule")
     for key, value in table.items():
-        where = f"{file}:{_line_of(text, key)}"
+        where = f"{file}:{_key_line(text, key, header)}"
         kind = SCHEDULE_KEYS.get(key)
         if kind is None:
             raise PaError(
@@ -216,7 +222,7 @@ def load_backup_keep(path: str | None = None) -> int:
     if not isinstance(table, dict):
         raise PaError(f"{file}:{_line_of(text, '[backup]')}: [backup] must be a table")
     for key, value in table.items():
-        where = f"{file}:{_key_line(text, key, table='backup')}"
+        where = f"{file}:{_key_line(text, key, _key_line(text, 'backup', table='backup'))}"
         if key != "keep":
             raise PaError(f"{where}: unknown key {key!r} in [backup] (keep)")
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

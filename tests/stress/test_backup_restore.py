@@ -12,6 +12,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -26,14 +28,17 @@ from stress.helpers import digest, integrity, mode, one_line, rows, run_pa_as, s
 
 BACKUPS = 5
 PAIRS_BEFORE = 20  # pairs the writer has committed before the first backup
-BULK_ROWS = 4000  # rows of ballast, so a backup takes several steps of 1,024 pages
+SMALL_ROWS = 500  # a store that fits in one backup step (backup.backup copies 1,024 pages a step)
+MAX_PAIRS = 3000  # ... and stays there while the writer writes
+LARGE_ROWS = 20_000  # ~16,000 pages: 16 steps
+LARGE_BACKUP_TIMEOUT = 10.0  # s; the copy itself takes well under one
 WRITER_LIMIT = 90.0  # s: the writer stops by itself if the test dies
 
-# Another process writing without pause: two tasks per transaction, so a consistent snapshot
-# holds whole pairs only. The task columns without a default are given.
+# Another process writing: two tasks per transaction, so a consistent snapshot holds whole
+# pairs only. argv: store, stop file, time limit, pause between commits, most pairs.
 WRITER = """
-import sqlite3, sys, time
-db, stop = sys.argv[1], sys.argv[2]
+import os, sqlite3, sys, time
+db, stop, limit, pause, most = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:6])
 conn = sqlite3.connect(db, timeout=30, isolation_level=None)
 conn.execute("PRAGMA busy_timeout=30000")
 pid = conn.execute("SELECT id FROM principal ORDER BY id LIMIT 1").fetchone()[0]
@@ -41,13 +46,14 @@ sql = ("INSERT INTO task(principal_id, title, notes, status, priority, recur_fro
        "confidential, created_at, updated_at) VALUES (?, ?, ?, 'todo', 4, 0, 0, "
        "'2026-11-25 07:00:00.000000', '2026-11-25 07:00:00.000000')")
 n, started = 0, time.monotonic()
-import os
-while not os.path.exists(stop) and time.monotonic() - started < float(sys.argv[3]):
+while not os.path.exists(stop) and time.monotonic() - started < limit and n < most:
     conn.execute("BEGIN IMMEDIATE")
     for half in "ab":
-        conn.execute(sql, (pid, f"pair-{n:06d}-{half}", "x" * 700))
+        conn.execute(sql, (pid, f"pair-{n:06d}-{half}", "x" * 100))
     conn.execute("COMMIT")
     n += 1
+    if pause:
+        time.sleep(pause)
 print(n)
 """
 
@@ -57,7 +63,7 @@ def _principal(store: Store) -> None:
         principals.add_principal(session, name="Eva Lind", tz=ZONE, now=NOW, default=True)
 
 
-def _ballast(db: str, count: int) -> None:
+def _ballast(db: str, count: int, note: str) -> None:
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -65,7 +71,7 @@ def _ballast(db: str, count: int) -> None:
             "INSERT INTO task(principal_id, title, notes, status, priority, recur_from_completion,"
             " confidential, created_at, updated_at) VALUES (1, ?, ?, 'todo', 4, 0, 0,"
             " '2026-11-25 07:00:00.000000', '2026-11-25 07:00:00.000000')",
-            [(f"ballast {i}", "ballast text " * 60) for i in range(count)],
+            [(f"ballast {i}", note) for i in range(count)],
         )
         conn.execute("COMMIT")
     finally:
@@ -80,18 +86,12 @@ def _pairs(db: Path | str) -> tuple[int, int]:
     return len(titles), len(a & b)
 
 
-def test_a_backup_while_another_process_writes_is_a_consistent_snapshot(
-    store: Store, tmp_path: Path
-) -> None:
-    _principal(store)
-    db = store.target.sqlite_file
-    assert db is not None
-    _ballast(db, BULK_ROWS)
-    assert scalar(db, "PRAGMA page_count") > 2 * 1024  # backup.backup copies 1,024 pages a step
-
+@contextmanager
+def _writing(db: str, tmp_path: Path, *, pause: float, most: int) -> Iterator[None]:
+    """Another process writing pairs until the block ends; it has written some on entry."""
     stop = tmp_path / "stop-writing"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, db, str(stop), str(WRITER_LIMIT)],
+        [sys.executable, "-c", WRITER, db, str(stop), str(WRITER_LIMIT), str(pause), str(most)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -99,8 +99,45 @@ def test_a_backup_while_another_process_writes_is_a_consistent_snapshot(
     try:
         deadline = time.monotonic() + 30
         while _pairs(db)[0] < 2 * PAIRS_BEFORE and time.monotonic() < deadline:
-            time.sleep(0.05)
-        made: list[tuple[Path, int, int]] = []  # (backup, writer rows before, after)
+            time.sleep(0.02)
+        yield
+    finally:
+        stop.touch()
+        out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    assert int(out) >= PAIRS_BEFORE
+
+
+def _assert_snapshot(dest: Path, ballast: int) -> int:
+    """A backup that is one consistent moment of the store; returns the writer's rows in it."""
+    assert integrity(dest) == "ok"
+    assert rows(dest, "PRAGMA journal_mode") == [("delete",)]  # one self-contained file
+    assert not Path(f"{dest}.partial").exists() and not Path(f"{dest}-wal").exists()
+    written, whole = _pairs(dest)
+    assert written == 2 * whole, f"{dest.name}: {written} rows, {whole} whole pairs"
+    tasks = scalar(dest, "SELECT count(*) FROM task")
+    assert tasks == ballast + written
+    # The search index, kept by triggers in the same transactions, agrees with the rows.
+    assert scalar(dest, "SELECT count(*) FROM search_idx WHERE rowid % 8 = 2") == tasks
+    conn = sqlite3.connect(dest)
+    try:
+        conn.execute("INSERT INTO search_idx(search_idx) VALUES ('integrity-check')")
+    finally:
+        conn.close()
+    return written
+
+
+def test_a_backup_while_another_process_writes_is_a_consistent_snapshot(
+    store: Store, tmp_path: Path
+) -> None:
+    """The writer commits without pause; the store fits in one backup step (a larger one: the
+    strict xfail below)."""
+    _principal(store)
+    db = store.target.sqlite_file
+    assert db is not None
+    _ballast(db, SMALL_ROWS, "ballast text")
+    made: list[tuple[Path, int, int]] = []  # (backup, writer rows before, after)
+    with _writing(db, tmp_path, pause=0.0, most=MAX_PAIRS):
         for n in range(BACKUPS):
             dest = tmp_path / "backups" / f"b{n}.db"
             before = _pairs(db)[0]
@@ -109,30 +146,53 @@ def test_a_backup_while_another_process_writes_is_a_consistent_snapshot(
             assert result.code == 0, result.err
             assert result.out.startswith(f"backed up {db} to {dest}") and one_line(result.out)
             made.append((dest, before, after))
-    finally:
-        stop.touch()
-        out, err = writer.communicate(timeout=60)
-    assert writer.returncode == 0, err
-    assert int(out) > 0
+    assert scalar(db, "PRAGMA page_count") <= 1024
 
     assert any(after > before for _d, before, after in made), "the writer never wrote meanwhile"
     previous = 0
     for dest, before, after in made:
-        assert integrity(dest) == "ok"
-        assert rows(dest, "PRAGMA journal_mode") == [("delete",)]  # one self-contained file
-        assert not Path(f"{dest}.partial").exists() and not Path(f"{dest}-wal").exists()
-        written, whole = _pairs(dest)
-        assert written == 2 * whole, f"{dest.name}: {written} rows, {whole} whole pairs"
+        written = _assert_snapshot(dest, SMALL_ROWS)
         assert before <= written <= after  # the store as it was at one moment in between
         assert written >= previous
         previous = written
-        tasks = scalar(dest, "SELECT count(*) FROM task")
-        assert tasks == BULK_ROWS + written
-        # The search index, kept by triggers in the same transactions, agrees with the rows.
-        assert scalar(dest, "SELECT count(*) FROM search_idx WHERE rowid % 8 = 2") == tasks
-        conn = sqlite3.connect(dest)
-        conn.execute("INSERT INTO search_idx(search_idx) VALUES ('integrity-check')")
-        conn.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: backup.backup copies 1,024 pages per sqlite3_backup_step and lets go of the "
+    "source between steps; SQLite restarts an online backup from page 1 whenever another "
+    "connection commits in between, so `pa backup` (and the cockpit's daily backup) of a store "
+    "that takes longer to copy than the gap between another process's commits never finishes",
+)
+def test_a_backup_of_a_large_store_finishes_while_another_process_writes(
+    store: Store, tmp_path: Path
+) -> None:
+    _principal(store)
+    db = store.target.sqlite_file
+    assert db is not None
+    _ballast(db, LARGE_ROWS, "ballast text " * 90)
+    assert scalar(db, "PRAGMA page_count") > 10 * 1024
+    dest = tmp_path / "large.db"
+    with _writing(db, tmp_path, pause=0.001, most=10**9):  # a commit every millisecond or so
+        started = time.monotonic()
+        try:
+            result = run_pa_as("backup", str(dest), timeout=LARGE_BACKUP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"pa backup did not finish in {LARGE_BACKUP_TIMEOUT:.0f} s "
+                f"(a copy without the writer takes {_copy_time(db, tmp_path):.2f} s)"
+            ) from None
+        took = time.monotonic() - started
+    assert result.code == 0, result.err
+    assert took < LARGE_BACKUP_TIMEOUT
+    _assert_snapshot(dest, LARGE_ROWS)
+
+
+def _copy_time(db: str, tmp_path: Path) -> float:
+    started = time.monotonic()
+    result = run_pa_as("backup", str(tmp_path / "quiet.db"), timeout=60)
+    assert result.code == 0, result.err
+    return time.monotonic() - started
 
 
 def test_backups_and_the_backup_dir_are_private_under_umask_000(db_path: Path, tmp_path) -> None:

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime, time
 
 from pa_tui.commands.context import principal_and_now, store_for
-from pa_tui.commands.output import print_json, print_table
+from pa_tui.commands.output import line, print_json, print_table
 from pa_tui.errors import PaError
 from pa_tui.services import capture, contacts, slots
 from pa_tui.services.timeutil import local_to_utc, local_today, utc_to_local
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
     elif not found:
-        print(f"{title}: no free slot from {first:%a %d %b} to {last:%a %d %b} (exclusive)")
+        line(f"{title}: no free slot from {first:%a %d %b} to {last:%a %d %b} (exclusive)")
     else:
         print_table(title, ["day", "time", ""], rows)
     return 0

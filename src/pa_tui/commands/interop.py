@@ -11,6 +11,7 @@ import sys
 from pa_tui.commands.context import principal_and_now, store_for
 from pa_tui.commands.output import print_json
 from pa_tui.errors import PaError
+from pa_tui.services.textsafe import clean
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json({**json_safe_summary(summary), "dry_run": args.dry_run})
         else:
-            print(("would have " if args.dry_run else "") + summary.line())
+            print(clean(("would have " if args.dry_run else "") + summary.line()))
         return 0
     from pa_tui.interop.exporter import export
 

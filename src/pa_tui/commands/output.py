@@ -24,12 +24,16 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+        console = Console()
+        # The title is data (a principal's or a contact's name), printed as literal text and
+        # left to the terminal to wrap, so it reads as it is stored.
+        console.print(Text(clean(title, single_line=True)), soft_wrap=True)
+        table = Table(show_edge=False, pad_edge=False)
         for header in headers:
             table.add_column(header, overflow="fold")
         for row in rows:
             table.add_row(*(Text(clean(cell, single_line=True)) for cell in row))
-        Console().print(table)
+        console.print(table)
         return
     for row in rows:
         print("\t".join(clean(cell, single_line=True) for cell in row))

@@ -161,6 +161,10 @@ def _act(
     if action == "reply":
         with store.read() as session:
             item = _item(session, args.id)
+            if item.confidential and not args.include_confidential:
+                raise PaError(
+                    f"{key} is confidential (pa queue --include-confidential reply {key})"
+                )
             text = (
                 triage.decline_draft(
                     session, item, principal, template=args.template, custom=custom, now=now

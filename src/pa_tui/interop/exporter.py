@@ -18,6 +18,7 @@ from pa_tui.errors import PaError
 from pa_tui.interop import ics as ics_mod
 from pa_tui.interop import taskwarrior
 from pa_tui.models import Contact, ContactEmail, Event, EventAttendee, Principal, Task
+from pa_tui.services.textsafe import data_text, json_safe
 
 FORMATS = {
     "events": ("ics", "json", "csv"),
@@ -67,7 +68,7 @@ def export(
     if fmt == "vcf":
         from pa_tui.interop import vcard
 
-        return Export(vcard.write_cards(cards), len(cards), hidden)
+        return Export(vcard.write_cards([_clean_card(c) for c in cards]), len(cards), hidden)
     return Export(_table(fmt, [_card_row(c) for c in cards], CONTACT_FIELDS), len(cards), hidden)
 
 
@@ -131,10 +132,18 @@ def _value(row: Any, name: str) -> Any:
 
 def _table(fmt: str, rows: list[Any], fields: tuple[str, ...]) -> str:
     data = [{f: _value(r, f) for f in fields} for r in rows]
+    if fmt == "csv":  # CSV cannot escape controls: they become U+FFFD (JSON escapes them)
+        data = [
+            {
+                k: data_text(v).replace("\r", "\ufffd") if isinstance(v, str) else v
+                for k, v in d.items()
+            }
+            for d in data
+        ]
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        return json_safe(json.dumps(data, ensure_ascii=False, indent=1)) + "\n"
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(fields))
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     for item in data:
         # A cell starting with = + - @ would be a formula to a spreadsheet: keep it text.
@@ -187,8 +196,8 @@ def _vevent(ev: Event, uid: str, attendees: list[tuple[str, str]]) -> Any:
     import icalendar
 
     comp = icalendar.Event()
-    comp.add("uid", uid)
-    comp.add("summary", ev.title)
+    comp.add("uid", data_text(uid))
+    comp.add("summary", data_text(ev.title))
     comp.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     if ev.all_day and ev.start_date:
         comp.add("dtstart", ev.start_date)
@@ -197,9 +206,9 @@ def _vevent(ev: Event, uid: str, attendees: list[tuple[str, str]]) -> Any:
         comp.add("dtstart", _dt(ev.start_local, ev.tz))
         comp.add("dtend", _dt(ev.end_local or ev.start_local, ev.tz))
     if ev.location:
-        comp.add("location", ev.location)
+        comp.add("location", data_text(ev.location))
     if ev.agenda:
-        comp.add("description", ev.agenda)
+        comp.add("description", data_text(ev.agenda))
     if ev.rrule:
         comp.add("rrule", icalendar.vRecur.from_ical(ev.rrule))
     for name, values in (("exdate", ev.exdate), ("rdate", ev.rdate)):
@@ -212,12 +221,12 @@ def _vevent(ev: Event, uid: str, attendees: list[tuple[str, str]]) -> Any:
     if ev.confidential:
         comp.add("class", "CONFIDENTIAL")
     for email, name in attendees:
-        comp.add("attendee", f"mailto:{email}", parameters={"CN": name})
+        comp.add("attendee", f"mailto:{data_text(email)}", parameters={"CN": data_text(name)})
     for minutes in (ev.reminders or "").split(","):
         if minutes.strip().isdigit():
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", ev.title)
+            alarm.add("description", data_text(ev.title))
             alarm.add("trigger", -timedelta(minutes=int(minutes)))
             comp.add_component(alarm)
     return comp
@@ -251,12 +260,12 @@ def _todos_ics(tasks: list[Task], principal: Principal) -> str:
     }
     for t in tasks:
         comp = icalendar.Todo()
-        comp.add("uid", _uid("task", t))
-        comp.add("summary", t.title)
+        comp.add("uid", data_text(_uid("task", t)))
+        comp.add("summary", data_text(t.title))
         comp.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
         comp.add("status", status.get(t.status, "NEEDS-ACTION"))
         if t.notes:
-            comp.add("description", t.notes)
+            comp.add("description", data_text(t.notes))
         if t.due_at is not None:
             comp.add(
                 "due", t.due_at.astimezone(UTC) if t.due_at.tzinfo else t.due_at.replace(tzinfo=UTC)
@@ -268,14 +277,14 @@ def _todos_ics(tasks: list[Task], principal: Principal) -> str:
         if t.priority in (1, 2, 3):
             comp.add("priority", ics_mod.priority_to_ical(t.priority))
         if t.tags:
-            comp.add("categories", t.tags.split())
+            comp.add("categories", data_text(t.tags).split())
         if t.rrule:
             comp.add("rrule", icalendar.vRecur.from_ical(t.rrule))
         if t.completed_at is not None:
             done = t.completed_at if t.completed_at.tzinfo else t.completed_at.replace(tzinfo=UTC)
             comp.add("completed", done.astimezone(UTC))
         if t.location:
-            comp.add("location", t.location)
+            comp.add("location", data_text(t.location))
         if t.confidential:
             comp.add("class", "CONFIDENTIAL")
         cal.add_component(comp)
@@ -330,6 +339,24 @@ def _card(session: Session, c: Contact) -> Any:
         c.external_uid = card_uid(card)  # kept, so a re-import of this export matches it
     card.uid = c.external_uid
     return card
+
+
+def _clean_card(card: Any) -> Any:
+    """The card's text as data: no raw control characters in the file (vCard cannot escape
+    them); the store keeps the original."""
+    import copy
+
+    out = copy.copy(card)
+    for name in ("name", "given_name", "family_name", "org", "title", "notes", "uid"):
+        value = getattr(out, name)
+        if isinstance(value, str):
+            setattr(out, name, data_text(value))
+    out.emails = [(k, data_text(v)) for k, v in card.emails]
+    out.phones = [(k, data_text(v)) for k, v in card.phones]
+    out.related = [(data_text(k), data_text(v)) for k, v in card.related]
+    out.categories = [data_text(c) for c in card.categories]
+    out.addresses = [(k, data_text(v)) for k, v in card.addresses]
+    return out
 
 
 def _card_row(card: Any) -> dict[str, Any]:

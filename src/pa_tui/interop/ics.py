@@ -112,8 +112,45 @@ def _text(comp: Any, name: str) -> str | None:
     value = comp.get(name)
     if value is None:
         return None
+    if isinstance(value, list):
+        raise ValueError(f"{name} appears more than once")
     text = str(value)
     return text if text.strip() else None
+
+
+# Properties a component may have once (RFC 5545): a second one is a broken file, not a list.
+_ONCE = {
+    "DTSTART",
+    "DTEND",
+    "DUE",
+    "DURATION",
+    "RECURRENCE-ID",
+    "SUMMARY",
+    "UID",
+    "TZID",
+    "STATUS",
+    "CLASS",
+    "PRIORITY",
+    "COMPLETED",
+    "LOCATION",
+    "DESCRIPTION",
+}
+
+
+def _check_single(lines: list[Any], path: str) -> None:
+    seen: list[set[str]] = []
+    for line in lines:
+        name = line.text.partition(":")[0]
+        key = name.split(";", 1)[0].strip().upper()
+        if key == "BEGIN":
+            seen.append(set())
+        elif key == "END":
+            if seen:
+                seen.pop()
+        elif key in _ONCE and seen:
+            if key in seen[-1]:
+                raise ImportFileError(f"{path}:{line.number}: {key} appears twice in one component")
+            seen[-1].add(key)
 
 
 def _check_values(lines: list[Any], path: str) -> None:
@@ -133,15 +170,19 @@ def read(data: bytes, path: str, *, default_zone: str) -> IcsFile:
     lines = logical_lines(text)
     components = check_nesting(lines, path, "VCALENDAR")
     _check_values(lines, path)
+    _check_single(lines, path)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ImportFileError(f"{path}:1: {exc}") from None
     begins = {kind: [n for k, n in components if k == kind] for kind in ("VEVENT", "VTODO")}
     out = IcsFile()
     counters = {"VEVENT": 0, "VTODO": 0}
     for cal in calendars:
-        display = _text(cal, "X-WR-TIMEZONE")
+        try:
+            display = _text(cal, "X-WR-TIMEZONE")
+        except ValueError as exc:
+            raise ImportFileError(f"{path}:1: VCALENDAR: {exc}") from None
         for comp in cal.subcomponents:
             kind = comp.name
             if kind not in counters:
@@ -163,7 +204,7 @@ def read(data: bytes, path: str, *, default_zone: str) -> IcsFile:
                     out.skipped.append(f"line {line}: VTODO occurrence (the series is kept)")
                 else:
                     out.todos.append(_todo(comp, line, default_zone))
-            except (ValueError, TypeError, KeyError) as exc:
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise ImportFileError(f"{path}:{line}: {kind}: {exc}") from None
     return out
 

@@ -243,7 +243,10 @@ def export(tasks: list[Any]) -> str:
             if key not in obj and key not in ("depends",) and isinstance(value, (str, int, float)):
                 obj[key] = value
         rows.append(json.dumps(obj, ensure_ascii=False, sort_keys=True))
-    return "[\n" + ",\n".join(rows) + "\n]\n"
+    from pa_tui.services.textsafe import json_safe
+
+    # DEL, C1 and bidi controls escaped as \uXXXX: the same JSON value, nothing raw on a terminal.
+    return json_safe("[\n" + ",\n".join(rows) + "\n]\n")
 
 
 def _fmt(value: datetime) -> str:

@@ -27,7 +27,8 @@ def decode(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        before = data[: exc.start].replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n")
+        line = before.replace(b"\r", b"\n").count(b"\n") + 1
         raise ImportFileError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x})") from None
 
 

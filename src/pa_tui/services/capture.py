@@ -666,7 +666,13 @@ def _add_months(day: date, months: int) -> date:
 
 def parse(tokens: list[Token], *, today: date, shorthands: bool = False) -> Capture:
     """Parse capture tokens for a given local `today`. Raises CaptureError on impossible values."""
-    cap = _Parser(tokens, today, shorthands).run()
+    try:
+        cap = _Parser(tokens, today, shorthands).run()
+    except (ValueError, OverflowError) as exc:
+        # "in 9999 years", "99999999999d", a superscript digit str.isdigit() takes: a number
+        # the calendar cannot hold is the user's mistake, said like any other.
+        word = next((t.text for t in tokens if any(c.isdigit() for c in t.text)), "")
+        raise CaptureError(word or "number", f"number out of range ({exc})") from None
     if cap.until and not cap.rrule:
         cap.notes.append("until: without every ... has no effect")
     return cap
