@@ -31,6 +31,7 @@ class Brief:
 
 
 LIMIT = 20
+DOSSIER_MEETINGS = 10
 
 
 def _top(
@@ -86,8 +87,9 @@ def build_brief(
     brief.ahead = anticipate.ahead(
         session, principal, now=now, include_confidential=include_confidential
     )
-    for meeting in brief.ahead.meetings:
-        # Dossiers ready for tomorrow's meetings: each attendee, briefly.
+    for meeting in brief.ahead.meetings[:DOSSIER_MEETINGS]:
+        # Dossiers ready for tomorrow's meetings: each attendee, briefly (the first few
+        # meetings; a day of hundreds lists the rest by title).
         event_id = int(meeting.key[1:].split("@", 1)[0])
         found = dossier.for_event(
             session, principal, event_id, now=now, include_confidential=include_confidential
