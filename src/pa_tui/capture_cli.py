@@ -162,21 +162,22 @@ def run_capture(argv: list[str], *, db: str | None = None) -> int:
     except _ServicesError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # sqlite3.OperationalError without importing sqlite3 up front
-        if type(exc).__name__ != "OperationalError":
-            raise
-        print(
-            f"{prog}: error: the store is busy ({clean(str(exc), single_line=True)}); "
-            "nothing written, try again",
-            file=sys.stderr,
-        )
-        return 2
     except Collides as exc:
         where = f"stdin:{exc.item.line_no}: " if exc.item.line_no else ""
         title = clean(exc.item.cap.title or "", single_line=True)
         print(
             f"{prog}: error: {where}{title!r} collides with {clean(exc.what, single_line=True)};"
             " --force keeps both; nothing written",
+            file=sys.stderr,
+        )
+        return 2
+    except Exception as exc:  # sqlite3.OperationalError, without importing sqlite3 up front
+        # (last: the clauses above are exceptions too)
+        if type(exc).__name__ != "OperationalError":
+            raise
+        print(
+            f"{prog}: error: the store is busy ({clean(str(exc), single_line=True)}); "
+            "nothing written, try again",
             file=sys.stderr,
         )
         return 2

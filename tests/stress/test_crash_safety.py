@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass
@@ -103,13 +104,15 @@ def _wal_size(db: Path) -> int:
     return wal.stat().st_size if wal.exists() else -1
 
 
-def _await_transaction(proc: subprocess.Popen[str], probe, started: float) -> float | None:
+def _await_transaction(
+    proc: subprocess.Popen[str], probe: sqlite3.Connection, started: float
+) -> float | None:
     """When the write lock was first seen held for CONFIRM (the import's transaction); None if
     the process ended first."""
     since: float | None = None
     while proc.poll() is None:
         now = time.monotonic()
-        if time.monotonic() - started > RUN_TIMEOUT:
+        if now - started > RUN_TIMEOUT:
             proc.kill()
             raise AssertionError("pa import never took its write lock")
         if write_locked(probe):
@@ -184,7 +187,9 @@ def test_an_import_killed_inside_its_transaction_leaves_all_or_nothing(tmp_path:
         db = tmp_path / f"kill-{n:02d}" / "pa.db"
         db.parent.mkdir()
         shutil.copyfile(seed, db)
-        kills.append(_kill_once(db, calendar, rng.uniform(0.0, held)))
+        # Within the first 70% of the measured lock time: runs vary (a loaded CI machine), and
+        # a delay near the end of the window would often find the import already committed.
+        kills.append(_kill_once(db, calendar, rng.uniform(0.0, held * 0.7)))
 
         kill = kills[-1]
         assert kill.check == "ok", (n, kill)
