@@ -45,7 +45,9 @@ def backup(db: Path, dest: Path, *, folder: bool = False) -> Path:
     target = sqlite3.connect(partial)
     try:
         source.execute("PRAGMA busy_timeout = 30000")
-        source.backup(target, pages=1024)
+        # One step under one read transaction: in WAL mode writers carry on meanwhile, and a
+        # stepped copy would restart from page 1 whenever another connection commits.
+        source.backup(target)
         target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as exc:
         raise PaError(f"{dest}: backup failed: {exc}") from None

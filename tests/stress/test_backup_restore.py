@@ -130,7 +130,7 @@ def test_a_backup_while_another_process_writes_is_a_consistent_snapshot(
     store: Store, tmp_path: Path
 ) -> None:
     """The writer commits without pause; the store fits in one backup step (a larger one with
-    commits between its steps: the strict xfail below)."""
+    commits between its steps: fixed, the test below keeps it so)."""
     _principal(store)
     db = store.target.sqlite_file
     assert db is not None
@@ -204,15 +204,6 @@ class _Source:
         self._conn.backup(target, progress=self._fake.commit_between_steps, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: backup.backup copies 1,024 pages per sqlite3_backup_step and lets go of the "
-    "source between steps; SQLite restarts an online backup from page 1 whenever another "
-    "connection commits in between, so `pa backup` (and the cockpit's daily backup, in the "
-    "opening worker) of a store bigger than 4 MB never finishes while another process commits "
-    "more often than one copy takes (measured: a 128 MB store and a commit every 50 ms, no "
-    "backup after 40 s; copied in 0.5 s when the commits come every 200 ms)",
-)
 def test_a_backup_finishes_when_another_connection_commits_between_its_steps(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
