@@ -13,7 +13,7 @@ from pa_tui.commands.context import principal_and_now, store_for
 from pa_tui.commands.output import line, note, print_json, print_table
 from pa_tui.errors import PaError
 from pa_tui.models import Contact, Principal, Request
-from pa_tui.services import capture, display, queue_settings, records, slots, triage, views
+from pa_tui.services import capture, display, queue_settings, records, triage, views
 from pa_tui.services.queue_explain import explain
 from pa_tui.services.queue_settings import QueueConfig
 from pa_tui.services.rows import age_label
@@ -264,16 +264,8 @@ def _apply(
 def _offers(
     session: Session, item: Request, principal: Principal, now: datetime
 ) -> list[tuple[datetime, datetime]]:
-    free = slots.free_slots(
-        session,
-        principal,
-        now=now,
-        duration=timedelta(minutes=item.duration_min or 30),
-        with_contacts=[item.contact_id] if item.contact_id else [],
-        has_location=bool(item.location),
-        respect_cap=not triage.allowed_through(session, item),
-    )
-    return [s.pair() for s in free]
+    respect_cap = not triage.allowed_through(session, item)
+    return triage.slot_offers(session, item, principal, now=now, respect_cap=respect_cap)
 
 
 def parse_when(text: str, now: datetime, zone: str) -> datetime:

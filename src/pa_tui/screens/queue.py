@@ -8,8 +8,6 @@ cursor rests on the next item.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from rich.text import Text
 from sqlmodel import Session
 from textual.binding import Binding
@@ -18,7 +16,7 @@ from pa_tui.models import Contact, Request
 from pa_tui.screens.base import ListScreen, line, section
 from pa_tui.screens.contacts import dossier
 from pa_tui.screens.modals import ChoiceModal, PromptModal
-from pa_tui.services import display, queue_explain, slots, triage, views
+from pa_tui.services import display, queue_explain, triage, views
 from pa_tui.services.rows import ListRow
 from pa_tui.services.textsafe import clean
 from pa_tui.widgets.record_list import Column
@@ -127,18 +125,14 @@ class QueueScreen(ListScreen):
         if item.kind == "document":
             self._approve(key, item)
             return
-        length = timedelta(minutes=item.duration_min or 30)
         with self.pa.store.read() as session:
-            free = slots.free_slots(
+            offers = triage.slot_offers(
                 session,
+                item,
                 self.pa.principal,
                 now=self.pa.now(),
-                duration=length,
-                with_contacts=[item.contact_id] if item.contact_id else [],
-                has_location=bool(item.location),
                 respect_cap=not triage.allowed_through(session, item),
             )
-        offers = [slot.pair() for slot in free]
         if not offers:
             self.notify(
                 "No free slot in the next 14 days (working hours, protected time, meeting cap).",

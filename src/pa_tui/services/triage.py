@@ -185,8 +185,12 @@ def decline_draft(
     )
 
 
-def next_free_text(session: Session, item: Request, principal: Principal, *, now: datetime) -> str:
-    from pa_tui.services import display, slots
+def slot_offers(
+    session: Session, item: Request, principal: Principal, *, now: datetime, respect_cap: bool
+) -> list[tuple[datetime, datetime]]:
+    """Free slots for what the item asks (its length, its sender's meetings, travel buffer if
+    it has a place), earliest first: what accept offers and a decline proposes."""
+    from pa_tui.services import slots
 
     free = slots.free_slots(
         session,
@@ -195,10 +199,18 @@ def next_free_text(session: Session, item: Request, principal: Principal, *, now
         duration=timedelta(minutes=item.duration_min or 30),
         with_contacts=[item.contact_id] if item.contact_id else [],
         has_location=bool(item.location),
+        respect_cap=respect_cap,
     )
+    return [slot.pair() for slot in free]
+
+
+def next_free_text(session: Session, item: Request, principal: Principal, *, now: datetime) -> str:
+    from pa_tui.services import display
+
+    free = slot_offers(session, item, principal, now=now, respect_cap=True)
     if not free:
         return ""
-    start, _ = free[0].pair()
+    start, _ = free[0]
     return display.when_local(start, principal.tz)
 
 
