@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
 bench: pyc
-	$(BIN)/python -m bench $(if $(QUICK),--quick,)
+	$(BIN)/python -m bench $(if $(QUICK),--quick,) $(if $(ONLY),--only $(ONLY),)
 
 snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest -q tests -k snapshot --snapshot-update

@@ -366,7 +366,10 @@ def markdown(results: dict[str, Any]) -> str:
     def walk(prefix: str, data: dict[str, Any]) -> None:
         for key, value in data.items():
             if isinstance(value, dict) and "median_ms" in value:
-                cells = [prefix, key, value["median_ms"], value["p95_ms"], value.get("ratio", "")]
+                ratio = str(value.get("ratio", ""))
+                if "vs_smallest" in value:
+                    ratio += f" ({value['vs_smallest']}x the smallest store)"
+                cells = [prefix, key, value["median_ms"], value["p95_ms"], ratio]
                 lines.append("| " + " | ".join(map(str, cells)) + " |")
             elif isinstance(value, dict):
                 walk(f"{prefix} {key}".strip(), value)
@@ -379,37 +382,7 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--quick", action="store_true", help="a short run (under two minutes)")
-    args = parser.parse_args()
-    quick = args.quick
-    sizes = [1000, 10000] if quick else [1000, 10000, 100000]
-    big = store_for(sizes[-1])
-    results: dict[str, Any] = {"machine": machine()}
-    print("capture…", file=sys.stderr)
-    results["1 capture (whole process, vs python -c 'import sqlite3')"] = fig_capture(
-        big, 10 if quick else 30
-    )
-    print("frames…", file=sys.stderr)
-    results["2 cockpit frames (whole process, vs bare Textual app)"] = fig_frames(
-        sizes, 2 if quick else 5
-    )
-    print("keys…", file=sys.stderr)
-    presses = 40 if quick else 200
-    keys = asyncio.run(_key_latency(big, presses))
-    keys.update(asyncio.run(_key_latency(None, presses)))
-    results["3 key to repaint"] = keys
-    print("live refresh…", file=sys.stderr)
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp) / "pa.db"
-        shutil.copy(big, work)
-        results["4 live refresh (pa call commit -> row on screen)"] = {
-            "live refresh": summary(asyncio.run(_live_refresh(work, 3 if quick else 10)))
-        }
-    print("search…", file=sys.stderr)
-    results["5 search (100 per style)"] = fig_search(big, 100)
-    print("agenda engine…", file=sys.stderr)
+def _agenda_figure(quick: bool) -> dict[str, Any]:
     from bench import agenda
 
     agenda_store = CACHE / f"agenda-{agenda.SERIES}x{agenda.SINGLES}.db"
@@ -423,17 +396,65 @@ def main() -> int:
         subprocess.run(
             [*PA, "--db", str(agenda_store), "doctor"], env=ENV, stdout=subprocess.DEVNULL
         )
-    results["6 agenda engine (2,000 series + 20,000 events; targets: week 100 ms, year 1 s)"] = (
-        agenda.measure(agenda_store, 10 if quick else 30, summary)
-    )
-    print("imports…", file=sys.stderr)
-    from bench import imports
+    return agenda.measure(agenda_store, 10 if quick else 30, summary)
 
-    results["7 import (fresh store, one transaction)"] = imports.measure(
-        CACHE, summary, 1 if quick else 3
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="a short run (under two minutes)")
+    parser.add_argument(
+        "--only",
+        default="1234567",
+        help="the figures to run, by number (default all: 1234567); results go to latest-partial.json",
     )
+    args = parser.parse_args()
+    quick = args.quick
+    only = set(args.only)
+    sizes = [1000, 10000] if quick else [1000, 10000, 100000]
+    big = store_for(sizes[-1])
+    results: dict[str, Any] = {"machine": machine()}
+    if "1" in only:
+        print("capture…", file=sys.stderr)
+        results["1 capture (whole process, vs python -c 'import sqlite3')"] = fig_capture(
+            big, 10 if quick else 30
+        )
+    if "2" in only:
+        print("frames…", file=sys.stderr)
+        results["2 cockpit frames (whole process, vs bare Textual app)"] = fig_frames(
+            sizes, 2 if quick else 5
+        )
+    if "3" in only:
+        print("keys…", file=sys.stderr)
+        presses = 40 if quick else 200
+        keys = asyncio.run(_key_latency(big, presses))
+        keys.update(asyncio.run(_key_latency(None, presses)))
+        results["3 key to repaint"] = keys
+    if "4" in only:
+        print("live refresh…", file=sys.stderr)
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp) / "pa.db"
+            shutil.copy(big, work)
+            results["4 live refresh (pa call commit -> row on screen)"] = {
+                "live refresh": summary(asyncio.run(_live_refresh(work, 3 if quick else 10)))
+            }
+    if "5" in only:
+        print("search…", file=sys.stderr)
+        results["5 search (100 per style)"] = fig_search(big, 100)
+    if "6" in only:
+        print("agenda engine…", file=sys.stderr)
+        results[
+            "6 agenda engine (2,000 series + 20,000 events; targets: week 100 ms, year 1 s)"
+        ] = _agenda_figure(quick)
+    if "7" in only:
+        print("imports…", file=sys.stderr)
+        from bench import imports
+
+        results["7 import (fresh store, one transaction)"] = imports.measure(
+            CACHE, summary, 1 if quick else 3
+        )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    name = "latest.json" if only >= set("1234567") else "latest-partial.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(markdown(results))
     m = results["machine"]
     print(

@@ -29,7 +29,7 @@ from pa_tui.services.scoring import (
     AnswerTimes,
     Score,
     queue_order_sql,
-    queue_top_sql,
+    queue_top_ids,
     score,
 )
 from pa_tui.services.screening import (
@@ -904,7 +904,7 @@ def test_sql_order_equals_sorting_by_the_python_score(
         pid, items = _fill(conn, rows)
         expected = _python_order(items, times)
         full = [r[0] for r in conn.execute(*queue_order_sql(pid, NOW, times=times))]
-        top = [r[0] for r in conn.execute(*queue_top_sql(pid, NOW, limit, times=times))]
+        top = queue_top_ids(conn.execute, pid, NOW, limit, times=times)
         some = [i.id for i in items[::2]]
         only = [r[0] for r in conn.execute(*queue_order_sql(pid, NOW, only=some, times=times))]
     finally:
@@ -981,8 +981,11 @@ def test_the_store_answer_times_reach_the_sql_and_python_queue_orders(store: Sto
         assert views._queue_ids_sql(session, p, now=NOW, only=None) == expected
         assert views._queue_ids_python(session, p, now=NOW, only=None) == expected
         assert views.queue_ids(session, p, now=NOW) == expected
-        sql, params = queue_top_sql(p.id or 0, NOW, 3, times=thirty)
-        assert [r[0] for r in session.connection().execute(text(sql), params)] == expected[:3]
+
+        def run(sql: str, params: dict[str, Any]) -> Any:
+            return session.connection().execute(text(sql), params)
+
+        assert queue_top_ids(run, p.id or 0, NOW, 3, times=thirty) == expected[:3]
 
 
 def test_sql_age_agrees_below_a_millisecond(store: Store, db_path: Path) -> None:

@@ -123,9 +123,39 @@ def test_queue_top_equals_the_head_of_the_full_order(
              "status": status, "confidential": False, "created_at": NOW, "updated_at": NOW},
         )  # fmt: skip
     full = [r[0] for r in conn.execute(*scoring.queue_order_sql(pid, NOW))]
-    top = [r[0] for r in conn.execute(*scoring.queue_top_sql(pid, NOW, limit))]
+    top = scoring.queue_top_ids(conn.execute, pid, NOW, limit)
     conn.close()
     assert top == full[:limit]
+
+
+def test_queue_head_reads_groups_through_the_ceiling_index(
+    demo_store: Store, db_path: Path
+) -> None:
+    """The head of the queue must not score every open item: each group of equal ceiling is a
+    seek on ix_request_ceiling (SQLite matches an expression index only when the query spells the
+    expression as the index does), and on the demo store far fewer items than are open are read."""
+    conn = sqlite3.connect(db_path)
+    pid = capture_store.principal(conn, None)[0]
+    scored: list[str] = []
+
+    def run(sql: str, params: dict[str, Any]) -> Any:
+        plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert "USING INDEX ix_request_ceiling (principal_id=? AND <expr>" in plan, plan
+        rows = conn.execute(sql, params).fetchall()
+        if "AS s" in sql:
+            scored.append(sql)
+        return rows
+
+    top = scoring.queue_top_ids(run, pid, NOW, today.TOP_QUEUE)
+    full = [r[0] for r in conn.execute(*scoring.queue_order_sql(pid, NOW))]
+    groups = conn.execute(
+        f"SELECT count(DISTINCT {scoring.ceiling_sql()}) FROM request"
+        " WHERE principal_id = ? AND status IN ('new', 'deferred')",
+        (pid,),
+    ).fetchone()[0]
+    conn.close()
+    assert top == full[: today.TOP_QUEUE] and len(top) == today.TOP_QUEUE
+    assert 1 <= len(scored) < groups  # the walk stopped before the last group
 
 
 # ---- the cockpit: preview first, the full load after, keys that need the store wait

@@ -67,6 +67,14 @@ def _v7_to_v8(conn: Connection) -> None:
         sqlite_schema.install_queue_index_v8(_raw(conn))
 
 
+def _v8_to_v9(conn: Connection) -> None:
+    """The open queue indexed by each item's score ceiling, for the queue's head (SQLite)."""
+    from pa_tui import sqlite_schema
+
+    if conn.dialect.name == "sqlite":
+        sqlite_schema.install_ceiling_index(_raw(conn))
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
@@ -75,6 +83,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _v5_to_v6,
     6: _new_tables,
     7: _v7_to_v8,
+    8: _v8_to_v9,
 }
 
 
@@ -91,6 +100,7 @@ def create_fresh(conn: Connection) -> None:
         sqlite_schema.install_phone_tail(_raw(conn))
         sqlite_schema.install_today_indexes(_raw(conn))
         sqlite_schema.install_event_span(_raw(conn))
+        sqlite_schema.install_ceiling_index(_raw(conn))
 
 
 def upgrade(conn: Connection, from_version: int) -> None:

@@ -239,6 +239,22 @@ def install_queue_index_v8(conn: sqlite3.Connection) -> None:
     conn.execute(next(ddl for ddl in TODAY_DDL if "ix_request_open" in ddl))
 
 
+def ceiling_index_ddl() -> str:
+    """Schema 9: the open queue by each item's score ceiling (scoring.ceiling_sql), so the
+    head of the queue reads one or two groups of items instead of scoring every open one
+    (scoring.queue_top_ids: 54k open items, 77 ms -> ~7 ms)."""
+    from pa_tui.services.scoring import ceiling_sql
+
+    return (
+        f"CREATE INDEX ix_request_ceiling ON request (principal_id, ({ceiling_sql()}), snooze_until)"
+        " WHERE status IN ('new', 'deferred')"
+    )
+
+
+def install_ceiling_index(conn: sqlite3.Connection) -> None:
+    conn.execute(ceiling_index_ddl())
+
+
 def sqlite_master(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     """The schema as SQLite records it, for comparing an upgraded store with a fresh one."""
     rows = conn.execute(
