@@ -82,7 +82,10 @@ class AgendaScreen(LinesScreen):
         self._ahead = {k: v for k, v in self._ahead.items() if k[4] == self.pa.write_generation}
         missing = [(d, self._ahead_key(d)) for d in wanted if self._ahead_key(d) not in self._ahead]
         if missing:
-            self._compute_ahead(missing, self.week, self.term)
+            # After this day is on screen: the worker's Python holds the GIL in turns with the
+            # main thread, and would otherwise stretch the very repaint it is meant to speed up.
+            week, term = self.week, self.term
+            self.call_after_refresh(lambda: self._compute_ahead(missing, week, term))
 
     @work(thread=True, exclusive=True, group="agenda-ahead")
     def _compute_ahead(

@@ -107,7 +107,7 @@ class ListScreen(Screen[None]):
 
     def _header(self) -> None:
         width = self.records.text_width or self.size.width
-        self.query_one("#col-header", Static).update(Text(self.records.header_text(width)))
+        _set_line(self.query_one("#col-header", Static), self.records.header_text(width))
 
     def title_text(self) -> str:
         principal = textsafe.clean(self.pa.principal.name, single_line=True)
@@ -145,7 +145,7 @@ class ListScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, ids, keep_key)
 
     def _loaded(self, ids: list[int], keep_key: str | None) -> None:
-        self.query_one("#title-bar", Static).update(Text(self.title_text()))
+        _set_line(self.query_one("#title-bar", Static), self.title_text())
         self.records.privacy = self.pa.privacy
         self.records.set_ids(ids, keep_key=keep_key, rows=self.rows_in_hand())
         if keep_key is not None and keep_key == self._pending_key:
@@ -341,6 +341,14 @@ class LinesScreen(ListScreen):
     def fetch_rows(self, ids: list[int]) -> list[ListRow]:
         lines = self.lines  # computed whole by load_ids: no session needed
         return [lines[i] for i in ids if i < len(lines)]
+
+
+def _set_line(bar: Static, text: str) -> None:
+    """A one-line bar (its height fixed by the CSS) shows `text`: repainted only when the text
+    changed, and with no layout pass (a whole-screen reflow on every h/l in the Agenda)."""
+    if getattr(bar, "_pa_text", None) != text:
+        bar._pa_text = text  # type: ignore[attr-defined]
+        bar.update(Text(text), layout=False)
 
 
 def section(text: Text, title: str) -> None:

@@ -106,6 +106,7 @@ class RecordList(ScrollView, can_focus=True):
         self._pending: set[int] = set()  # pages being fetched
         self._generation = 0  # bumps on set_ids so late pages of an old list are dropped
         self.loaded = False
+        self._line_styles: dict[tuple[tuple[bool, ...], bool, bool], Style] = {}
 
     # ---- data
     def set_ids(
@@ -121,13 +122,27 @@ class RecordList(ScrollView, can_focus=True):
         if rows is not None:
             self._rows.update(enumerate(rows))
         self.loaded = True
-        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self._set_virtual_rows(len(ids))
         target = self.cursor
         if keep_key is not None and keep_key[1:].isdigit() and int(keep_key[1:]) in ids:
             target = ids.index(int(keep_key[1:]))
         self.cursor = max(0, min(target, len(ids) - 1))
         self._ensure_page(self.cursor)
         self.refresh()
+
+    def _set_virtual_rows(self, count: int) -> None:
+        """The scrollable height for `count` rows. Widget.virtual_size asks for a layout pass of
+        the whole screen on every change (each day in the Agenda has another count); only
+        scrollbars appearing or going change the layout, so otherwise the scrollbars are updated
+        in place. (_scroll_update is Textual's own step for that; textual is pinned.)"""
+        size = Size(self.size.width, count + 1)
+        if size == self.virtual_size:
+            return
+        if not self.size or not self.container_size:
+            self.virtual_size = size  # not laid out yet: the first layout takes it
+            return
+        self.set_reactive(RecordList.virtual_size, size)
+        self._scroll_update(size)  # sets show_*_scrollbar: a change there lays out (reactive)
 
     def refresh_rows(self) -> None:
         """Fetch the visible rows again but keep the order: one row changed, not the list."""
@@ -326,22 +341,38 @@ class RecordList(ScrollView, can_focus=True):
     def _style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)
 
+    _FLAG_STYLES = (
+        ("header", "record-list--header"),
+        ("dim", "record-list--dim"),
+        ("overdue", "record-list--overdue"),
+        ("urgent", "record-list--urgent"),
+        ("done", "record-list--done"),
+    )
+
     def _row_style(self, row: ListRow, index: int) -> Style:
-        style = self.rich_style
-        for flag, component in (
-            ("header", "record-list--header"),
-            ("dim", "record-list--dim"),
-            ("overdue", "record-list--overdue"),
-            ("urgent", "record-list--urgent"),
-            ("done", "record-list--done"),
-        ):
-            if flag in row.flags:
-                style += self._style(component)
-        if row.confidential:
-            style += self._style("record-list--confidential")
-        if index == self.cursor:
-            style += self._style("record-list--cursor")
+        # Styles by what sets them, kept until the CSS changes (theme, focus): rich_style walks
+        # every ancestor, ~0.1 ms a line, which a day of 40 lines pays on each h/l.
+        key = (
+            tuple(flag in row.flags for flag, _ in self._FLAG_STYLES),
+            row.confidential,
+            index == self.cursor,
+        )
+        style = self._line_styles.get(key)
+        if style is None:
+            style = self.rich_style
+            for present, (_, component) in zip(key[0], self._FLAG_STYLES, strict=True):
+                if present:
+                    style += self._style(component)
+            if row.confidential:
+                style += self._style("record-list--confidential")
+            if index == self.cursor:
+                style += self._style("record-list--cursor")
+            self._line_styles[key] = style
         return style
+
+    def notify_style_update(self) -> None:
+        self._line_styles.clear()
+        super().notify_style_update()
 
     def header_text(self, width: int) -> str:
         parts = [
