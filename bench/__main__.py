@@ -429,7 +429,7 @@ def main() -> int:
         keys = asyncio.run(_key_latency(big, presses))
         keys.update(asyncio.run(_key_latency(None, presses)))
         stock = keys.get("stock DataTable 1k")
-        for name, figure in keys.items():
+        for figure in keys.values():
             if stock and figure is not stock:
                 # The target is on p95: each key against the stock table's p95, same run.
                 figure["ratio"] = round(figure["p95_ms"] / stock["p95_ms"], 2)
