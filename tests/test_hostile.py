@@ -898,15 +898,17 @@ def test_reply_draft_of_a_confidential_item_is_refused(secret: Pa) -> None:
     assert r.code == 2 and "confidential" in r.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (policy): `pa show ID` prints a confidential record in full and has no "
-    "--include-confidential, where dossier/minutes/trip show/queue --explain refuse one by id",
-)
 @pytest.mark.parametrize("key", ["t1", "e1", "r1", "c2"])
 def test_show_of_a_confidential_record_is_refused(secret: Pa, key: str) -> None:
-    r = secret("show", key)
-    assert MARK not in r.out + r.err
+    """As dossier/minutes/trip show/queue --explain: an id alone is not asking for it."""
+    for extra in ([], ["--json"]):
+        r = secret("show", key, *extra)
+        assert MARK not in r.out + r.err
+        refused = f"pa: error: {key} is confidential; add --include-confidential to show it\n"
+        assert r.code == 2 and r.err == refused
+    asked = secret("show", key, "--include-confidential")
+    assert asked.code == 0 and MARK in asked.out
+    assert json.loads(secret("show", key, "--json", "--include-confidential").out)["id"] == key
 
 
 # =============================================================================================

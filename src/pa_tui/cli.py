@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("id", help="t12, e3, r7, c5")
         if name == "show":
             p.add_argument("--json", action="store_true")
+            p.add_argument(
+                "--include-confidential",
+                action="store_true",
+                help="show the record even if it is confidential",
+            )
     p = sub.add_parser("delete", help="delete a record")
     p.add_argument("id")
 

@@ -68,9 +68,13 @@ def _v7_to_v8(conn: Connection) -> None:
 
 
 def _v8_to_v9(conn: Connection) -> None:
-    """The open queue indexed by each item's score ceiling, for the queue's head (SQLite)."""
+    """Attendees indexed by contact (every database), and the open queue indexed by each
+    item's score ceiling, for the queue's head (SQLite)."""
     from pa_tui import sqlite_schema
+    from pa_tui.models import EventAttendee
 
+    for index in EventAttendee.__table__.indexes:  # type: ignore[attr-defined]
+        index.create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         sqlite_schema.install_ceiling_index(_raw(conn))
 

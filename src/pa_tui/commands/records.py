@@ -6,6 +6,7 @@ import argparse
 
 from pa_tui.commands.context import principal_and_now, store_for
 from pa_tui.commands.output import line, print_json
+from pa_tui.errors import PaError
 from pa_tui.services import records
 
 
@@ -14,6 +15,10 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "show":
         with store.read() as session:
             data = records.describe(session, args.id)
+        if data.get("confidential") and not args.include_confidential:
+            # As dossier, minutes, trip show and queue --explain: naming an id is not asking
+            # for a confidential record (a script's log or a shared screen would show it).
+            raise PaError(f"{data['id']} is confidential; add --include-confidential to show it")
         if args.json:
             print_json(data)
         else:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from pa_tui.models.columns import optional_ref
@@ -48,6 +48,10 @@ class Event(SQLModel, table=True):
 
 class EventAttendee(SQLModel, table=True):
     __tablename__ = "event_attendee"
+    # "Whom has this contact met, and when" starts from the contact (the primary key leads with
+    # the event). Covering, so SQLite's planner takes it without ANALYZE statistics: `pa brief`'s
+    # last-contacted read walked every past event instead (16 s on the 100k demo; now 10 ms).
+    __table_args__ = (Index("ix_event_attendee_contact", "contact_id", "event_id"),)
 
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
