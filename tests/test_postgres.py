@@ -14,6 +14,7 @@ from sqlmodel import select
 from conftest import NOW, run_pa
 from pa_tui.models import AuditEntry, Task
 from pa_tui.paths import resolve_store
+from pa_tui.schema_version import SCHEMA_VERSION
 from pa_tui.services import contacts, demo, principals, queue, search
 from pa_tui.store import Store
 
@@ -121,3 +122,29 @@ def test_queue_engine_on_postgres(pg_url: str, tmp_path) -> None:
     r = run_pa("queue", "--json", env=env)
     assert r.code == 0, r.err
     assert [d["id"] for d in json.loads(r.out)] == []  # everything decided or screened
+
+
+def test_schema_8_store_gains_the_attendee_index(pg_url: str) -> None:
+    """The v8 -> v9 step on PostgreSQL: the attendee index comes through the models (the score
+    ceiling index is SQLite's own), and a second open finds nothing to do."""
+    Store(resolve_store(pg_url)).close()
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_event_attendee_contact"))
+        conn.execute(text("UPDATE pa_meta SET value = '8' WHERE key = 'schema_version'"))
+
+    def indexes() -> set[str]:
+        with engine.connect() as conn:
+            return set(
+                conn.execute(
+                    text("SELECT indexname FROM pg_indexes WHERE tablename = 'event_attendee'")
+                ).scalars()
+            )
+
+    assert "ix_event_attendee_contact" not in indexes()
+    store = Store(resolve_store(pg_url))
+    assert store.version == SCHEMA_VERSION
+    store.close()
+    assert "ix_event_attendee_contact" in indexes()
+    assert Store(resolve_store(pg_url)).version == SCHEMA_VERSION
+    engine.dispose()
