@@ -102,3 +102,68 @@ async def test_delegate_decline_convert(store: Store, make_app) -> None:
             # The reply draft from the template is kept on the item (pa queue reply).
             assert "cannot take this on" in (second.extra or {}).get("reply", "")
         assert app.screen.records.ids == []
+
+
+async def test_a_triaged_row_leaves_at_once_and_the_reload_confirms(
+    store: Store, make_app, monkeypatch
+) -> None:
+    """x on the open queue takes the row off the screen in the same frame, before the re-sort
+    of every open item comes back (held here until the row is already gone); a task done on
+    Tasks likewise; in the decided view a done item stays, and undo brings the row back."""
+    import threading
+
+    from pa_tui.screens.queue import QueueScreen
+    from pa_tui.services import tasks
+
+    item_id, _ = _setup(store)
+    with store.write() as session:
+        p = principals.default_principal(session)
+        first = tasks.create_task(session, principal=p, title="first task", now=NOW)
+        tasks.create_task(session, principal=p, title="second task", now=NOW)
+    gate = threading.Event()
+    gate.set()
+    original = QueueScreen.load_ids
+
+    def held(self, session):
+        assert gate.wait(10), "the test never released the reload"
+        return original(self, session)
+
+    monkeypatch.setattr(QueueScreen, "load_ids", held)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        shown = app.screen.records
+        assert shown.current.key == f"r{item_id}" and len(shown.ids) == 2
+        gate.clear()  # the reload after x waits: only the drop can change the list
+        await pilot.press("x")
+        await pilot.pause()
+        assert item_id not in shown.ids and len(shown.ids) == 1
+        assert shown.current is not None and shown.current.key != f"r{item_id}"
+        gate.set()
+        await settle(app, pilot)
+        assert item_id not in shown.ids and len(shown.ids) == 1
+        with store.read() as session:
+            assert session.get(Request, item_id).status == "done"
+        await pilot.press("u")  # undo: the reload brings the row back
+        await settle(app, pilot)
+        assert shown.ids[0] == item_id and len(shown.ids) == 2
+        # In the decided view a done item belongs.
+        await pilot.press("g")
+        assert shown.current.key == f"r{item_id}"
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("f", "f", "f")  # open -> screened -> waiting -> decided
+        await settle(app, pilot)
+        assert app.screen.mode == "decided" and item_id in app.screen.records.ids
+        assert not app.screen.left_view(f"r{item_id}")
+        # Tasks: done leaves every task filter.
+        await pilot.press("5")
+        await settle(app, pilot)
+        tasks_list = app.screen.records
+        assert tasks_list.current.key == f"t{first.id}"
+        await pilot.press("x")
+        await pilot.pause()
+        assert first.id not in tasks_list.ids
+        await settle(app, pilot)
+        assert first.id not in tasks_list.ids and len(tasks_list.ids) == 1

@@ -245,8 +245,18 @@ class ListScreen(Screen[None]):
             self.after_action()
 
     def after_action(self) -> None:
-        """After a change the cursor stays put, so it lands on the next item by itself."""
+        """After a change to the current record the cursor stays put, so it lands on the next
+        item by itself. A record that left this view goes at once; the reload confirms."""
+        key = self.current_key()
+        if key is not None and self.pa.ready and self.left_view(key) and self.records.drop(key):
+            # After the repaint: the reload's worker would share the GIL with it.
+            self.call_after_refresh(self.reload)
+            return
         self.reload()
+
+    def left_view(self, key: str) -> bool:
+        """Whether the record `key` no longer belongs in this list (one read by id)."""
+        return False
 
     def action_delete(self) -> None:
         row = self.records.current

@@ -58,6 +58,11 @@ class QueueScreen(ListScreen):
             session, self.pa.principal, now=self.pa.now(), term=self.term, mode=self.mode
         )
 
+    def left_view(self, key: str) -> bool:
+        with self.pa.store.read() as session:
+            item = session.get(Request, int(key[1:]))
+            return item is None or not views.in_queue_view(item, self.mode, self.pa.now())
+
     def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
         return views.queue_rows(session, self.pa.principal, ids, now=self.pa.now())
 

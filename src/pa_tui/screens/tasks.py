@@ -41,6 +41,11 @@ class TasksScreen(ListScreen):
             session, self.pa.principal, now=self.pa.now(), mode=self.mode, term=self.term
         )
 
+    def left_view(self, key: str) -> bool:
+        with self.pa.store.read() as session:
+            task = session.get(Task, int(key[1:]))
+            return task is None or not views.in_task_view(task, self.mode, self.pa.today())
+
     def load_rows(self, session: Session, ids: list[int]) -> list[ListRow]:
         return views.task_rows(session, self.pa.principal, ids, now=self.pa.now())
 

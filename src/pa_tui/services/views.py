@@ -6,7 +6,7 @@ cockpit calls these from thread workers, so a key never waits on the database.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, text
@@ -60,6 +60,20 @@ def task_ids(
     return [int(i) for i in session.exec(query).all() if i is not None]
 
 
+def in_task_view(task: Task, mode: str, today: date) -> bool:
+    """Whether task_ids(mode) lists this task (its filter's conditions, one row at a time):
+    after an action the cockpit drops a row that left at once, before the reload confirms."""
+    if task.status not in ("todo", "waiting"):
+        return False
+    if mode == "today":
+        return task.due_date is not None and task.due_date <= today
+    if mode == "overdue":
+        return task.due_date is not None and task.due_date < today
+    if mode == "waiting":
+        return task.status == "waiting" or task.delegated_to_id is not None
+    return True
+
+
 def task_rows(
     session: Session, principal: Principal, ids: list[int], *, now: datetime
 ) -> list[ListRow]:
@@ -88,6 +102,15 @@ _QUEUE_STATUS = {
     "waiting": ("delegated",),
     "decided": ("accepted", "declined", "converted", "done", "delegated"),
 }
+
+
+def in_queue_view(item: Request, mode: str, now: datetime) -> bool:
+    """Whether queue_ids(mode) lists this item (see in_task_view)."""
+    if mode == "open":
+        return item.status in ("new", "deferred") and (
+            item.snooze_until is None or as_utc(item.snooze_until) <= now
+        )
+    return item.status in _QUEUE_STATUS[mode]
 
 
 def queue_ids(
