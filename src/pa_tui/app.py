@@ -316,8 +316,8 @@ class PaApp(App[None]):
         # otherwise paused the UI for 60-80 ms, a key in three while triaging the 100k store.
         gc.freeze()
         # And fewer full collections: young objects are still collected as often as before.
-        first, second, _third = gc.get_threshold()
-        gc.set_threshold(first, second, 50)
+        young, middle, _old = gc.get_threshold()
+        gc.set_threshold(young, middle, 50)
 
     def _fail(self, message: str) -> None:
         self.startup_error = message
