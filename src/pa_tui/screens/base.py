@@ -356,8 +356,7 @@ class LinesScreen(ListScreen):
 def _set_line(bar: Static, text: str) -> None:
     """A one-line bar (its height fixed by the CSS) shows `text`: repainted only when the text
     changed, and with no layout pass (a whole-screen reflow on every h/l in the Agenda)."""
-    if getattr(bar, "_pa_text", None) != text:
-        bar._pa_text = text  # type: ignore[attr-defined]
+    if str(bar.content) != text:
         bar.update(Text(text), layout=False)
 
 

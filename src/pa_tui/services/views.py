@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select  # sqlmodel's select types at most 4 
 from sqlmodel import Session, col, or_, select
 
 from pa_tui.models import Contact, Principal, Request, Task
-from pa_tui.services import search
+from pa_tui.services import queue, search, tasks
 from pa_tui.services.queue_settings import answer_times
 from pa_tui.services.rows import ListRow, queue_list_row, queue_score, task_list_row
 from pa_tui.services.scoring import queue_order_sql
@@ -63,7 +63,7 @@ def task_ids(
 def in_task_view(task: Task, mode: str, today: date) -> bool:
     """Whether task_ids(mode) lists this task (its filter's conditions, one row at a time):
     after an action the cockpit drops a row that left at once, before the reload confirms."""
-    if task.status not in ("todo", "waiting"):
+    if task.status not in tasks.OPEN_STATUSES:
         return False
     if mode == "today":
         return task.due_date is not None and task.due_date <= today
@@ -107,7 +107,7 @@ _QUEUE_STATUS = {
 def in_queue_view(item: Request, mode: str, now: datetime) -> bool:
     """Whether queue_ids(mode) lists this item (see in_task_view)."""
     if mode == "open":
-        return item.status in ("new", "deferred") and (
+        return item.status in queue.OPEN_STATUSES and (
             item.snooze_until is None or as_utc(item.snooze_until) <= now
         )
     return item.status in _QUEUE_STATUS[mode]
